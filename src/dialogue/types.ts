@@ -1,0 +1,76 @@
+/**
+ * The shapes every channel speaks to the dialogue engine in.
+ *
+ * A channel turns its wire format into an {@link Inbound}, calls the engine, and renders the
+ * {@link Reply} list back into its own format. Nothing here knows about any channel.
+ *
+ * @example
+ * const replies = engine.handle({ channel: 'terminal', userId: 'local', messageId: 'm1', text: '1' });
+ * for (const r of replies) console.log(r.text, r.choices?.map((c) => c.label));
+ */
+
+/** The languages the guide speaks, Chinese first. */
+export const LANGS = ['zh-CN', 'en'] as const;
+/** One of {@link LANGS}. */
+export type Lang = (typeof LANGS)[number];
+
+/** A button or numbered option. `id` is short and ASCII (it travels in Telegram's 64-byte callback_data). */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** A file a channel may hand to the user (a receipt as HTML or JSON). */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+/**
+ * One message from the guide to the user.
+ *
+ * @example
+ * { text: '会员是在哪里买的？', choices: [{ id: 'kamen', label: '卡盟网站' }], turn: 3 }
+ */
+export interface Reply {
+  text: string;
+  choices?: Choice[];
+  /** The question counter this reply's choices belong to; a press carrying an older turn is stale. */
+  turn?: number;
+  attachments?: Attachment[];
+  /** Present when this reply hands out a receipt: its id and the secret token that unlocks it. */
+  receipt?: { id: string; token: string };
+}
+
+/**
+ * One message from the user. `messageId` makes it idempotent: the same `(channel, userId, messageId)`
+ * twice gets the same replies and changes nothing the second time.
+ *
+ * @example
+ * { channel: 'telegram', userId: '42', messageId: 'u:1001', choice: 'auto', turn: 3 }
+ */
+export interface Inbound {
+  channel: string;
+  userId: string;
+  messageId: string;
+  /** Free text as typed (a number or a label also selects a choice). */
+  text?: string;
+  /** A choice id from a button press. */
+  choice?: string;
+  /** The turn the pressed button belonged to (see {@link Reply.turn}). */
+  turn?: number;
+  /** The channel's guess of the user's language (e.g. Telegram's language_code), used until the user picks one. */
+  langHint?: string;
+  /** When the message arrived; defaults to now. */
+  at?: Date;
+}
+
+/** Picks a supported language from a hint such as `zh-Hans`, `zh_CN` or `en-US` (anything else: English). */
+export function langFromHint(hint: string | undefined, fallback: Lang = 'zh-CN'): Lang {
+  if (!hint) return fallback;
+  const h = hint.toLowerCase();
+  if (h.startsWith('zh')) return 'zh-CN';
+  if (h.startsWith('en')) return 'en';
+  return fallback === 'zh-CN' && h.length > 0 ? 'en' : fallback;
+}

@@ -1,0 +1,71 @@
+import type { Lang } from '../dialogue/types.ts';
+import type { TranscriptEntry } from './transcriptChain.ts';
+
+/**
+ * The receipt: what the consumer shows the merchant, the payment channel or 12315.
+ * `body` is signed as canonical JSON (see canonicalJson.ts); `signature` covers exactly that string.
+ *
+ * @example
+ * const r: Receipt = { body, signature: { alg: 'Ed25519', keyId: 'k1a2b3c4d5e6f708', value: 'base64…' } };
+ */
+export interface Receipt {
+  body: ReceiptBody;
+  signature: ReceiptSignature;
+}
+
+/** Ed25519 over the UTF-8 canonical JSON of the body; keyId = first 16 hex chars of SHA-256(raw public key). */
+export interface ReceiptSignature {
+  alg: 'Ed25519';
+  keyId: string;
+  /** base64 of the 64-byte signature. */
+  value: string;
+}
+
+/** One cancel path the guide showed, with where it comes from and when it was last checked. */
+export interface ShownPath {
+  platform: string;
+  channel: string;
+  steps: string[];
+  source: string;
+  /** ISO date (YYYY-MM-DD) the path was last checked, absent when unverified. */
+  verified?: string;
+  unverified: boolean;
+}
+
+/** A legal point as the guide explained it, with its citations (only those in shared/knowledge/rights.md). */
+export interface RightExplained {
+  text: string;
+  citations: string[];
+}
+
+/** Facts the user gave about their case; every one is optional. */
+export interface CaseFacts {
+  merchant?: string;
+  url?: string;
+  order?: string;
+  amount?: string;
+  date?: string;
+  ticket?: string;
+  noticeReceived?: 'yes' | 'no' | 'unsure';
+}
+
+/** The signed content of a receipt. */
+export interface ReceiptBody {
+  v: 1;
+  id: string;
+  /** A salted hash of channel and user id, never the raw id. */
+  conversation: string;
+  issuedAt: string;
+  flowVersion: string;
+  lang: Lang;
+  /** What the user chose, as display names in `lang`. */
+  chosen: { platform?: string; membership?: string; channel?: string; payment?: string };
+  paths: ShownPath[];
+  outcome?: { result: 'worked' | 'blocked'; reason?: string };
+  facts: CaseFacts;
+  rights: RightExplained[];
+  evidence: string[];
+  complaint?: { demandLetter: string; complaint12315: string };
+  transcript: TranscriptEntry[];
+  chainHead: string;
+}
