@@ -31,9 +31,7 @@ export interface TranscriptEntry extends TranscriptContent {
 /** SHA-256 over the canonical JSON of the content plus the previous hash, as lower-case hex. */
 export function entryHash(prev: string, content: TranscriptContent): string {
   const { seq, at, dir, text, choices } = content;
-  return createHash('sha256')
-    .update(canonicalJson({ prev, seq, at, dir, text, choices }))
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson({ prev, seq, at, dir, text, choices })).digest('hex');
 }
 
 /** Links `content` after the entry whose hash is `prev`. */
@@ -49,9 +47,12 @@ export function verifyChain(entries: readonly TranscriptEntry[]): ChainCheck {
   let prev = GENESIS;
   for (const [i, e] of entries.entries()) {
     const expectedSeq = i + 1;
-    if (e.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing or out of order` };
-    if (e.prev !== prev) return { ok: false, seq: e.seq, reason: `entry ${e.seq} does not link to the entry before it` };
-    if (entryHash(prev, e) !== e.hash) return { ok: false, seq: e.seq, reason: `entry ${e.seq} was altered (hash mismatch)` };
+    if (e.seq !== expectedSeq)
+      return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing or out of order` };
+    if (e.prev !== prev)
+      return { ok: false, seq: e.seq, reason: `entry ${e.seq} does not link to the entry before it` };
+    if (entryHash(prev, e) !== e.hash)
+      return { ok: false, seq: e.seq, reason: `entry ${e.seq} was altered (hash mismatch)` };
     prev = e.hash;
   }
   return { ok: true, head: prev };
