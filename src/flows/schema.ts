@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/**
+ * The shape of the files maintainers edit: `flows/*.yaml` (dialogue states) and `flows/platforms/*.yaml`
+ * (the catalogue). Unknown fields are errors so that typos surface at start-up, with file:line:col.
+ *
+ * @example
+ * FlowFileSchema.parse({ states: { done: { say: 'done.text', final: true } } });
+ */
+
+/** A key into locales/<lang>/flow.json, e.g. `welcome.intro`. */
+export const TEXT_KEY = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+const textMessage = { message: 'expected a translation key or {zh-CN, en} text' };
+
+/** Text in a flow file: a translation key, or the same words inline in both languages. */
+export const TextSchema = z.union(
+  [
+    z.string().regex(TEXT_KEY, textMessage),
+    z.strictObject({ 'zh-CN': z.string().trim().min(1), en: z.string().trim().min(1) }, textMessage),
+  ],
+  textMessage,
+);
+/** See {@link TextSchema}. */
+export type Text = z.infer<typeof TextSchema>;
+
+/** A state id or a choice id: short, lower-case ASCII (choice ids travel in 64-byte Telegram callback data). */
+export const ID = /^[a-z][a-z0-9_]{0,31}$/;
+const id = (what: string) =>
+  z.string().regex(ID, { message: `expected a ${what} id: lower-case letters, digits and _ (at most 32)` });
+
+/** The cancel channels a platform may offer. */
+export const CHANNELS = ['website', 'app', 'support', 'payment'] as const;
+/** One of {@link CHANNELS}. */
+export type ChannelKey = (typeof CHANNELS)[number];
+
+/** What kind of thing a catalogue entry is. */
+export const KINDS = ['kamen', 'service', 'payment', 'other'] as const;
+/** One of {@link KINDS}. */
+export type PlatformKind = (typeof KINDS)[number];
+
+/** Effects a choice may have besides `set` (see docs/flows.md). */
+export const EFFECTS = ['nextPage', 'firstPage', 'markTried'] as const;
+
+/**
+ * A condition in `when:` (all must hold). Vocabulary: `field=value`, `field` (is set), `has:<channel>`,
+ * `tried:<channel>`, `kind:<kind>`, `morePages`, `lastPage`, `channelsLeft`; a leading `!` negates.
+ */
+export const CONDITION =
+  /^!?([a-z][A-Za-z]*=[a-z][a-z0-9_]*|[a-z][A-Za-z]*|has:[a-z]+|tried:[a-z]+|kind:[a-z]+)$/;
+
+const fieldName = z.string().regex(/^[a-z][A-Za-z]*$/, { message: 'expected a field name like membership' });
+const fieldValue = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a value like auto' });
+
+/** `set:` on a choice: context fields and the values they take. */
+export const SetSchema = z.record(fieldName, fieldValue);
+
+/** One static choice of a question. */
+export const ChoiceSchema = z.strictObject({
+  id: id('choice'),
+  label: TextSchema,
+  to: id('state'),
+  set: SetSchema.optional(),
+  do: z.array(z.enum(EFFECTS)).optional(),
+  when: z
+    .array(
+      z.string().regex(CONDITION, { message: 'expected a condition such as membership=auto or !tried:app' }),
+    )
+    .optional(),
+  /** Extra words (any language) that select this choice when typed. */
+  aliases: z.array(z.string().min(1)).optional(),
+});
+/** See {@link ChoiceSchema}. */
+export type ChoiceDef = z.infer<typeof ChoiceSchema>;
+
+/** A choice list built from the catalogue: every platform, or only the payment channels. */
+export const PickSchema = z.strictObject({
+  from: z.enum(['platforms', 'payments']),
+  to: id('state'),
+});
+/** See {@link PickSchema}. */
+export type PickDef = z.infer<typeof PickSchema>;
+
+/** The kinds of fact a state can ask the user to type (see docs/flows.md). */
+export const FACTS = ['merchant', 'url', 'order', 'amount', 'date', 'ticket'] as const;
+/** One of {@link FACTS}. */
+export type FactKey = (typeof FACTS)[number];
+
+/** One state of the dialogue. */
+export const StateSchema = z.strictObject({
+  say: z.union([TextSchema, z.array(TextSchema).min(1)]).optional(),
+  ask: TextSchema.optional(),
+  hint: TextSchema.optional(),
+  choices: z.array(ChoiceSchema).optional(),
+  pick: PickSchema.optional(),
+  /** Show the chosen platform's steps for the chosen channel, a page at a time. */
+  steps: z.literal(true).optional(),
+  /** Ask the user to type this fact; their answer (or "skip") goes to `factTo`. */
+  fact: z.enum(FACTS).optional(),
+  factTo: id('state').optional(),
+  final: z.literal(true).optional(),
+  /** Where this state's content comes from (shown in receipts), e.g. a rights.md section. */
+  rights: z.array(z.string().min(1)).optional(),
+});
+/** See {@link StateSchema}. */
+export type StateDef = z.infer<typeof StateSchema>;
+
+/** A flow file: a set of states; exactly one file also declares `start`, `version` and `commands`. */
+export const FlowFileSchema = z.strictObject({
+  start: id('state').optional(),
+  version: z
+    .string()
+    .regex(/^[0-9A-Za-z.+-]{1,40}$/, { message: 'expected a version such as 2026.11.25' })
+    .optional(),
+  /** Global words that jump anywhere, e.g. `refund: refund_start`. */
+  commands: z.record(z.enum(['refund', 'redflag']), id('state')).optional(),
+  states: z.record(id('state'), StateSchema),
+});
+/** See {@link FlowFileSchema}. */
+export type FlowFile = z.infer<typeof FlowFileSchema>;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD (quote it in YAML)' })
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), { message: 'expected a real calendar date' });
+
+/** One way to cancel on a platform: ordered steps, what to watch for, and where the path comes from. */
+export const PathSchema = z
+  .strictObject({
+    steps: z.array(TextSchema).min(1),
+    warnings: z.array(TextSchema).optional(),
+    /** A translation key, {zh-CN, en} text, or a plain URL / document title (anything that is not a key). */
+    source: z.union([TextSchema, z.string().min(3)]),
+    verified: isoDate.optional(),
+    unverified: z.literal(true).optional(),
+  })
+  .refine((p) => (p.verified === undefined) !== (p.unverified === undefined), {
+    message: 'give either verified: YYYY-MM-DD (the date this path was last checked) or unverified: true',
+  });
+/** See {@link PathSchema}. */
+export type PathDef = z.infer<typeof PathSchema>;
+
+/** A catalogue entry (one file in flows/platforms/). */
+export const PlatformSchema = z.strictObject({
+  id: id('platform'),
+  kind: z.enum(KINDS),
+  /** Position in the platform list; lower comes first. */
+  order: z.number().int().min(0).max(1000),
+  name: z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) }),
+  aliases: z.array(z.string().min(1)).optional(),
+  channels: z.strictObject(
+    Object.fromEntries(CHANNELS.map((c) => [c, PathSchema.optional()])) as {
+      [K in ChannelKey]: z.ZodOptional<typeof PathSchema>;
+    },
+  ),
+});
+/** See {@link PlatformSchema}. */
+export type Platform = z.infer<typeof PlatformSchema>;

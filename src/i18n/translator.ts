@@ -1,0 +1,57 @@
+import i18next, { type i18n } from 'i18next';
+import { LANGS, type Lang } from '../dialogue/types.ts';
+import type { Text } from '../flows/schema.ts';
+
+/**
+ * i18next over the loaded locale files. Flow text is either a key into the `flow` namespace or inline
+ * `{zh-CN, en}`; engine text lives in the `common` namespace. Interpolation is not HTML-escaped here:
+ * each channel escapes for its own format.
+ *
+ * @example
+ * const tr = createTranslator(bundle.locales);
+ * tr.text('en', 'welcome.ask'); // 'What would you like to do?'
+ * tr.common('zh-CN', 'steps.header', { platform: '爱奇艺', channel: 'App', page: 1, pages: 2 });
+ */
+export interface Translator {
+  /** Flow text (key or inline) in `lang`. */
+  text(lang: Lang, text: Text, vars?: Record<string, string | number>): string;
+  /** A `common` namespace string. */
+  common(lang: Lang, key: string, vars?: Record<string, string | number>): string;
+  /** A `common` namespace string list (e.g. command words). */
+  list(lang: Lang, key: string): string[];
+}
+
+/** Builds a {@link Translator} synchronously from already-parsed resources. */
+export function createTranslator(locales: Record<Lang, Record<string, Record<string, unknown>>>): Translator {
+  const instance: i18n = i18next.createInstance();
+  void instance.init({
+    resources: locales as unknown as Record<string, Record<string, Record<string, string>>>,
+    lng: 'zh-CN',
+    fallbackLng: false,
+    supportedLngs: [...LANGS],
+    ns: ['common', 'flow'],
+    defaultNS: 'flow',
+    initAsync: false,
+    returnNull: false,
+    interpolation: { escapeValue: false },
+  });
+  const fixed = Object.fromEntries(LANGS.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, i18n['t']>;
+  return {
+    text(lang, text, vars) {
+      if (typeof text !== 'string') return interpolate(text[lang], vars);
+      return fixed[lang](text, { ns: 'flow', ...(vars ?? {}) }) as string;
+    },
+    common(lang, key, vars) {
+      return fixed[lang](key, { ns: 'common', ...(vars ?? {}) }) as string;
+    },
+    list(lang, key) {
+      const v: unknown = fixed[lang](key, { ns: 'common', returnObjects: true });
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    },
+  };
+}
+
+function interpolate(s: string, vars: Record<string, string | number> | undefined): string {
+  if (!vars) return s;
+  return s.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
