@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Environment → typed config. Every setting has a default that works on a laptop; a bad or
+ * contradictory one stops start-up with a message naming the variable and what it should be.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError listing every problem
+ */
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const SETTINGS = {
+  DATA_DIR: z.string().min(1).default('./data').describe('a directory path'),
+  FLOWS_DIR: z.string().min(1).default('./flows').describe('a directory path'),
+  LOCALES_DIR: z.string().min(1).default('./locales').describe('a directory path'),
+  DEFAULT_LANG: z.enum(['zh-CN', 'en']).default('zh-CN').describe('zh-CN or en'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('one of fatal, error, warn, info, debug, trace, silent'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('an interface address such as 127.0.0.1 or 0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('a port number from 0 to 65535'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('the public https:// address of this server, e.g. https://cancelmate.example.org'),
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(180)
+    .describe('a whole number of days, 1–3650'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(60)
+    .describe('requests per minute per client'),
+  WEB_CHAT: bool.default(true).describe('true or false'),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/)
+    .optional()
+    .describe('the token from @BotFather, like 123456:ABC-…'),
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling').describe('polling or webhook'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/)
+    .optional()
+    .describe('1–256 characters of A-Z a-z 0-9 _ -'),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('a Bot API server address such as http://127.0.0.1:8081'),
+} as const;
+
+const ConfigSchema = z.object(SETTINGS);
+
+/** The validated settings. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Every problem with the environment, one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problem(s); see .env.example:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` (empty strings count as unset). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(SETTINGS)) {
+    const v = env[key]?.trim();
+    if (v) input[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(input);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      const want = SETTINGS[key as keyof typeof SETTINGS]?.description ?? issue.message;
+      const shown = key.includes('TOKEN') || key.includes('SECRET') ? '(hidden)' : JSON.stringify(input[key]);
+      problems.push(`${key}=${shown} is not valid: expected ${want}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const c = parsed.data;
+  if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET)
+    problems.push(
+      'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook (Telegram sends it back on every update)',
+    );
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    ...c,
+    DATA_DIR: resolve(c.DATA_DIR),
+    FLOWS_DIR: resolve(c.FLOWS_DIR),
+    LOCALES_DIR: resolve(c.LOCALES_DIR),
+  };
+}
+
+/** Loads `.env` from the working directory into process.env when present (real env wins). */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}

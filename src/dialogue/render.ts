@@ -1,0 +1,135 @@
+import type { FlowBundle } from '../flows/bundle.ts';
+import { currentPath, type FlowContext, holds, PAGE_SIZE, pageCount } from '../flows/context.ts';
+import type { Text } from '../flows/schema.ts';
+import type { Translator } from '../i18n/translator.ts';
+import type { Choice, Lang } from './types.ts';
+
+/**
+ * Turns a flow state and its context into what the user sees: the text (what it says, the steps page,
+ * the question) and the choices that hold right now. Pure.
+ *
+ * @example
+ * const view = renderState(bundle, tr, 'membership', ctx, 'zh-CN');
+ * view.text; // '是哪种会员？'
+ * view.choices.map((c) => c.id); // ['auto', 'fixed', 'lifetime', 'unsure']
+ */
+export interface StateView {
+  text: string;
+  choices: Choice[];
+  /** The steps shown on this screen, for the receipt. */
+  shown?: ShownSteps;
+}
+
+/** The steps on one screen, with their provenance. */
+export interface ShownSteps {
+  platform: string;
+  channel: string;
+  steps: string[];
+  source: string;
+  verified?: string;
+}
+
+/** See {@link StateView}. */
+export function renderState(
+  bundle: FlowBundle,
+  tr: Translator,
+  stateId: string,
+  ctx: FlowContext,
+  lang: Lang,
+): StateView {
+  const st = bundle.states[stateId];
+  if (!st) throw new Error(`renderState: unknown state "${stateId}"`);
+  const vars = textVars(bundle, tr, ctx, lang);
+  const parts: string[] = [];
+  const says: Text[] = st.say === undefined ? [] : Array.isArray(st.say) ? st.say : [st.say];
+  for (const t of says) parts.push(tr.text(lang, t, vars));
+  let shown: ShownSteps | undefined;
+  if (st.steps) {
+    const page = renderSteps(bundle, tr, ctx, lang);
+    parts.push(page.text);
+    shown = page.shown;
+  }
+  if (st.ask) parts.push(tr.text(lang, st.ask, vars));
+  return { text: parts.join('\n\n'), choices: stateChoices(bundle, tr, stateId, ctx, lang), shown };
+}
+
+/** The choices a state offers now: static ones whose `when:` holds, then its catalogue pick list. */
+export function stateChoices(
+  bundle: FlowBundle,
+  tr: Translator,
+  stateId: string,
+  ctx: FlowContext,
+  lang: Lang,
+): Choice[] {
+  const st = bundle.states[stateId];
+  if (!st) return [];
+  const vars = textVars(bundle, tr, ctx, lang);
+  const out: Choice[] = (st.choices ?? [])
+    .filter((c) => holds(c.when, ctx, bundle.catalogue))
+    .map((c) => ({ id: c.id, label: tr.text(lang, c.label, vars) }));
+  if (st.pick) {
+    for (const p of bundle.catalogue.list) {
+      if (st.pick.from === 'payments' && p.kind !== 'payment') continue;
+      out.push({ id: p.id, label: p.name[lang] });
+    }
+  }
+  return out;
+}
+
+function textVars(bundle: FlowBundle, tr: Translator, ctx: FlowContext, lang: Lang): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const platform = ctx.platform ? bundle.catalogue.byId.get(ctx.platform) : undefined;
+  if (platform) vars.platform = platform.name[lang];
+  const payment = ctx.payment ? bundle.catalogue.byId.get(ctx.payment) : undefined;
+  if (payment) vars.payment = payment.name[lang];
+  if (ctx.fields.channel) vars.channel = tr.common(lang, `channels.${ctx.fields.channel}`);
+  return vars;
+}
+
+/** Renders a path's source: a translation key or inline text is translated, a plain string kept as is. */
+export function sourceText(tr: Translator, lang: Lang, source: string | Text): string {
+  if (typeof source !== 'string') return source[lang];
+  const translated = tr.text(lang, source);
+  return translated === source ? source : translated;
+}
+
+function renderSteps(
+  bundle: FlowBundle,
+  tr: Translator,
+  ctx: FlowContext,
+  lang: Lang,
+): { text: string; shown?: ShownSteps } {
+  const cur = currentPath(ctx, bundle.catalogue);
+  if (!cur) return { text: tr.common(lang, 'steps.missing') };
+  const pages = pageCount(ctx, bundle.catalogue);
+  const page = Math.min(ctx.page, pages - 1);
+  const from = page * PAGE_SIZE;
+  const steps = cur.path.steps.slice(from, from + PAGE_SIZE).map((t) => tr.text(lang, t));
+  const platform = cur.platform.name[lang];
+  const channel = tr.common(lang, `channels.${cur.channel}`);
+  const source = sourceText(tr, lang, cur.path.source);
+  const lines = [tr.common(lang, 'steps.header', { platform, channel, page: page + 1, pages })];
+  lines.push(
+    cur.path.verified
+      ? tr.common(lang, 'steps.verified', { source, date: cur.path.verified })
+      : tr.common(lang, 'steps.unverified', { source }),
+  );
+  lines.push('', ...steps.map((s, i) => `${from + i + 1}. ${s}`));
+  if (page === pages - 1 && cur.path.warnings?.length) {
+    lines.push(
+      '',
+      tr.common(lang, 'steps.warnings'),
+      ...cur.path.warnings.map((w) => `• ${tr.text(lang, w)}`),
+    );
+  }
+  return {
+    text: lines.join('\n'),
+    shown: {
+      platform,
+      channel,
+      steps,
+      source,
+      ...(cur.path.verified ? { verified: cur.path.verified } : {}),
+    },
+  };
+}

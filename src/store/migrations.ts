@@ -1,0 +1,50 @@
+/**
+ * Numbered schema migrations, applied in order at start inside one transaction each. Never edit a
+ * migration that has shipped: add the next number.
+ *
+ * @example
+ * { version: 3, name: 'reminders', sql: 'CREATE TABLE reminders (…)' }
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'conversations, transcript, processed messages',
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,            -- salted hash of channel and user id, never the raw id
+        channel TEXT NOT NULL,
+        state TEXT NOT NULL,            -- JSON: flow state, context, language, history
+        seq INTEGER NOT NULL DEFAULT 0, -- last transcript sequence number
+        head TEXT NOT NULL,             -- hash of the last transcript entry
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX conversations_updated ON conversations(updated_at);
+      CREATE TABLE transcript (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        dir TEXT NOT NULL CHECK (dir IN ('in', 'out')),
+        text TEXT NOT NULL,
+        choices TEXT,                   -- JSON array of labels offered, for the guide's messages
+        prev TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE processed (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL,
+        replies TEXT NOT NULL,          -- JSON Reply[] given the first time
+        at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, message_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
