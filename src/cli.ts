@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
@@ -6,6 +7,8 @@ import { loadFlowBundle } from './flows/bundle.ts';
 import { FlowValidationError } from './flows/errors.ts';
 import { flowToMermaid } from './flows/graph.ts';
 import { createLogger } from './logger.ts';
+import { loadOrCreateKeyPair } from './receipts/keys.ts';
+import { verifyReceiptFile } from './receipts/verifyFile.ts';
 
 /**
  * `npm run chat | flows | receipt -- …`: the command-line entry point.
@@ -19,6 +22,8 @@ const USAGE = `Usage:
   cli chat [--lang zh-CN|en] [--user ID] [--data-dir DIR]
   cli flows check
   cli flows graph
+  cli receipt verify FILE [--pubkey FILE]
+  cli receipt pubkey
 `;
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad flows, configuration or usage. */
@@ -28,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'chat') return await chat(rest);
     if (cmd === 'flows') return flows(rest);
+    if (cmd === 'receipt') return receipt(rest);
     process.stderr.write(USAGE);
     return 2;
   } catch (err) {
@@ -59,6 +65,7 @@ async function chat(args: string[]): Promise<number> {
   const app = createApp(config, { logger });
   try {
     await runTerminalChat({
+      saveDir: join(config.DATA_DIR, 'receipts'),
       engine: app.engine,
       input: process.stdin,
       output: process.stdout,
@@ -88,6 +95,39 @@ function flows(args: string[]): number {
     `flows ok: version ${bundle.version}, ${Object.keys(bundle.states).length} states, ${bundle.catalogue.list.length} platforms\n`,
   );
   return 0;
+}
+
+/** Exit codes for `receipt verify`: 0 valid, 3 signature, 4 chain, 5 unknown key, 6 unreadable. */
+const VERIFY_EXIT = { signature: 3, chain: 4, 'unknown-key': 5, format: 6 } as const;
+
+function receipt(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { pubkey: { type: 'string' } },
+  });
+  const [sub, file] = positionals;
+  const config = loadConfig(process.env);
+  if (sub === 'pubkey') {
+    process.stdout.write(loadOrCreateKeyPair(config.DATA_DIR).publicKeyPem);
+    return 0;
+  }
+  if (sub !== 'verify' || !file) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const result = verifyReceiptFile(file, {
+    dataDir: config.DATA_DIR,
+    ...(values.pubkey ? { pubkeyFile: values.pubkey } : {}),
+  });
+  if (result.ok) {
+    process.stdout.write(
+      `valid: receipt ${result.id}, signed by key ${result.keyId}, transcript chain intact\n`,
+    );
+    return 0;
+  }
+  process.stderr.write(`invalid (${result.failure}): ${result.message}\n`);
+  return VERIFY_EXIT[result.failure];
 }
 
 main(process.argv.slice(2)).then(

@@ -23,6 +23,8 @@ export interface ConversationState {
   flowVersion: string;
   /** Every steps screen shown, in order, for the receipt (deduplicated). */
   shown: ShownSteps[];
+  /** Set while "forget me" waits for its confirmation. */
+  confirmForget?: boolean;
 }
 
 /** How many earlier questions "back" can return through. */

@@ -2,20 +2,26 @@ import type { FlowBundle } from '../flows/bundle.ts';
 import type { Translator } from '../i18n/translator.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
 import { conversationId } from '../store/identity.ts';
+import { deleteConversation, type ReceiptStore } from '../store/receiptStore.ts';
+import type { ReceiptIssuer } from './effects.ts';
+import { dataExportReply, receiptReply } from './effects.ts';
 import { type StepResult, step } from './step.ts';
 import type { Inbound, Lang, Reply } from './types.ts';
 
 /**
  * `handle(inbound) → replies`: one inbound message = one SQLite transaction = one list of replies.
- * Load, step (pure), append to the transcript, save, record the message id; a message id seen before
- * gets the replies it got the first time and changes nothing.
+ * Load, step (pure), save, append to the transcript, carry out the step's effect (receipt, data export,
+ * deletion), record the message id; a message id seen before gets the replies it got the first time and
+ * changes nothing.
  *
  * @example
- * const engine = new Engine({ store, bundle, tr, salt });
+ * const engine = new Engine({ store, receipts, issuer, bundle, tr, salt });
  * engine.handle({ channel: 'web', userId: 'sess-1', messageId: 'm-1', text: '/start' });
  */
 export interface EngineDeps {
   store: ConversationStore;
+  receipts: ReceiptStore;
+  issuer: ReceiptIssuer;
   bundle: FlowBundle;
   tr: Translator;
   /** Secret salt for conversation ids (see store/identity.ts). */
@@ -24,6 +30,14 @@ export interface EngineDeps {
   clock?: () => Date;
   /** Told about failures, without message text or user ids. */
   onError?: (err: unknown, info: { conversation: string; channel: string }) => void;
+  /** Told about each message handled, without message text or user ids. */
+  onHandled?: (info: {
+    conversation: string;
+    channel: string;
+    state: string;
+    effect?: string;
+    duplicate: boolean;
+  }) => void;
 }
 
 /** Thrown for an inbound message that breaks the contract (a channel bug, not user input). */
@@ -50,27 +64,73 @@ export class Engine {
 
   /** See the class description. Never throws for user input; a failure gives an apology and changes nothing. */
   handle(inbound: Inbound): Reply[] {
+    return this.handleWithStatus(inbound).replies;
+  }
+
+  /** Like {@link handle}, also saying whether the message id had been handled before (channels use it to avoid re-sending). */
+  handleWithStatus(inbound: Inbound): { replies: Reply[]; duplicate: boolean } {
     if (!inbound.channel || !inbound.userId || !inbound.messageId)
       throw new InboundError('an inbound message needs channel, userId and messageId');
     const msg: Inbound = inbound.text === undefined ? inbound : { ...inbound, text: clean(inbound.text) };
     const id = this.conversationOf(msg.channel, msg.userId);
-    const { store } = this.deps;
+    const { store, tr } = this.deps;
     const now = msg.at ?? this.deps.clock?.() ?? new Date();
     try {
-      return store.transaction(() => {
+      const out = store.transaction(() => {
         const seen = store.processed(id, msg.messageId);
-        if (seen) return seen;
+        if (seen) return { replies: seen, duplicate: true, state: '', effect: undefined };
         const result: StepResult = step(this.deps, store.load(id), msg, now);
+        if (result.effect === 'forget') {
+          deleteConversation(store.db, id);
+          return {
+            replies: [{ text: tr.common(result.conv.lang, 'forget.done') }],
+            duplicate: false,
+            state: '',
+            effect: 'forget',
+          };
+        }
         store.save(id, msg.channel, result.conv, now);
         store.append(id, result.transcript);
-        store.markProcessed(id, msg.messageId, result.replies, now);
-        return result.replies;
+        let replies = result.replies;
+        if (result.effect === 'receipt' || result.effect === 'mydata') {
+          const extra =
+            result.effect === 'receipt'
+              ? receiptReply(this.deps, id, result.conv, now, this.deps.onError)
+              : dataExportReply(this.deps, id, result.conv, now);
+          // The question's choices move to the last message, where chat clients show them.
+          const last = replies.at(-1);
+          const moved = { ...extra, choices: last?.choices ?? [], turn: last?.turn };
+          replies = [...replies.slice(0, -1), ...(last ? [{ text: last.text }] : []), moved];
+          // The export itself is not copied into the transcript (it would copy the transcript into itself).
+          const record =
+            result.effect === 'mydata' ? tr.common(result.conv.lang, 'mydata.intro') : extra.text;
+          store.append(id, [{ at: now.toISOString(), dir: 'out', text: record }]);
+        }
+        store.markProcessed(id, msg.messageId, replies, now);
+        return { replies, duplicate: false, state: result.conv.state, effect: result.effect };
       });
+      this.deps.onHandled?.({
+        conversation: id,
+        channel: msg.channel,
+        state: out.state,
+        duplicate: out.duplicate,
+        ...(out.effect ? { effect: out.effect } : {}),
+      });
+      return { replies: out.replies, duplicate: out.duplicate };
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
-      const lang = msg.langHint?.toLowerCase().startsWith('en') ? 'en' : (this.deps.defaultLang ?? 'zh-CN');
-      return [{ text: this.deps.tr.common(lang, 'error') }];
+      return { replies: [{ text: tr.common(this.langOf(id, msg), 'error') }], duplicate: false };
     }
+  }
+
+  private langOf(id: string, msg: Inbound): Lang {
+    try {
+      const lang = this.deps.store.load(id)?.lang;
+      if (lang) return lang;
+    } catch {
+      // The store itself may be what failed; fall back to the channel's hint.
+    }
+    return msg.langHint?.toLowerCase().startsWith('en') ? 'en' : (this.deps.defaultLang ?? 'zh-CN');
   }
 }
 

@@ -2,11 +2,13 @@ import type { FlowBundle } from '../flows/bundle.ts';
 import { currentPath, type FlowContext, holds, PAGE_SIZE, pageCount } from '../flows/context.ts';
 import type { Text } from '../flows/schema.ts';
 import type { Translator } from '../i18n/translator.ts';
+import { caseKind, draftComplaint, factsFromFields } from '../receipts/complaint.ts';
 import type { Choice, Lang } from './types.ts';
 
 /**
  * Turns a flow state and its context into what the user sees: the text (what it says, the steps page,
- * the question) and the choices that hold right now. Pure.
+ * the drafted complaint texts, the question) and the choices that hold right now. Pure (`today` dates the
+ * drafts).
  *
  * @example
  * const view = renderState(bundle, tr, 'membership', ctx, 'zh-CN');
@@ -36,6 +38,7 @@ export function renderState(
   stateId: string,
   ctx: FlowContext,
   lang: Lang,
+  today = new Date().toISOString().slice(0, 10),
 ): StateView {
   const st = bundle.states[stateId];
   if (!st) throw new Error(`renderState: unknown state "${stateId}"`);
@@ -48,6 +51,10 @@ export function renderState(
     const page = renderSteps(bundle, tr, ctx, lang);
     parts.push(page.text);
     shown = page.shown;
+  }
+  if (st.show === 'letters') {
+    const texts = draftComplaint(tr, lang, caseKind(ctx.fields), factsFromFields(ctx.fields), today);
+    parts.push(texts.demandLetter, texts.complaint12315);
   }
   if (st.ask) parts.push(tr.text(lang, st.ask, vars));
   return { text: parts.join('\n\n'), choices: stateChoices(bundle, tr, stateId, ctx, lang), shown };

@@ -4,15 +4,18 @@ import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
 import type { FlowContext } from '../flows/context.ts';
 import type { Translator } from '../i18n/translator.ts';
 import type { TranscriptContent } from '../receipts/transcriptChain.ts';
-import { type Command, type MatchableChoice, understand } from '../understand/match.ts';
+import { parseFact } from '../understand/facts.ts';
+import { type Understood, understand } from '../understand/match.ts';
+import { commandOfChoice, commandWords, currentChoices, ENGINE_CHOICES, matchable } from './choices.ts';
+import { runCommand } from './commands.ts';
 import { type ConversationState, freshConversation, HISTORY_LIMIT } from './conversation.ts';
-import { renderState, type ShownSteps, stateChoices } from './render.ts';
-import { type Choice, type Inbound, LANGS, type Lang, langFromHint, type Reply } from './types.ts';
+import { renderState, type ShownSteps } from './render.ts';
+import { type Choice, type Inbound, type Lang, langFromHint, type Reply } from './types.ts';
 
 /**
  * The heart of the engine, and pure: (stored conversation, inbound) → (new conversation, replies,
- * transcript entries). XState's `transition()` and i18next rendering, no I/O; the engine wraps it in one
- * SQLite transaction.
+ * transcript entries, and an effect for the engine to carry out in the same transaction). XState's
+ * `transition()` and i18next rendering, no I/O.
  *
  * @example
  * const out = step({ bundle, tr }, undefined, { channel: 'terminal', userId: 'u', messageId: '1', text: '/start' }, now);
@@ -24,15 +27,27 @@ export interface StepEnv {
   defaultLang?: Lang;
 }
 
+/** Work the engine does around the pure step: issue a receipt, export the user's data, or delete it. */
+export type StepEffect = 'receipt' | 'mydata' | 'forget';
+
 /** What {@link step} returns. */
 export interface StepResult {
   conv: ConversationState;
   replies: Reply[];
   transcript: Omit<TranscriptContent, 'seq'>[];
+  effect?: StepEffect;
 }
 
-/** Choice ids the engine adds to questions; they start with `_`, which flow ids cannot. */
-export const ENGINE_CHOICES = { back: '_back', restart: '_restart' } as const;
+/** What a step decided, before rendering. */
+export interface Decision {
+  conv: ConversationState;
+  note?: string;
+  /** True when the dialogue moved to a new screen (its steps count as shown; a final state issues a receipt). */
+  moved: boolean;
+  effect?: StepEffect;
+  /** Replace the usual question with this reply (used while "forget me" waits for confirmation). */
+  only?: string;
+}
 
 /** See {@link StepResult}. */
 export function step(
@@ -43,7 +58,7 @@ export function step(
 ): StepResult {
   const { bundle } = env;
   const at = now.toISOString();
-  const isNew = stored === undefined;
+  let isNew = stored === undefined;
   let conv: ConversationState =
     stored ??
     freshConversation(
@@ -61,7 +76,9 @@ export function step(
       langChosen: conv.langChosen,
       turn: conv.turn + 1,
     };
-    notes.push(common(env, conv, 'flowChanged'));
+    notes.push(env.tr.common(conv.lang, 'flowChanged'));
+    // The answer was to a question that no longer exists: show the new start instead of guessing.
+    isNew = true;
   }
   conv = { ...conv, flowVersion: bundle.version };
 
@@ -69,30 +86,31 @@ export function step(
   const inText = inbound.text ?? labelOf(offered, inbound.choice) ?? `[${inbound.choice ?? ''}]`;
   const transcript: Omit<TranscriptContent, 'seq'>[] = [{ at, dir: 'in', text: inText }];
 
-  const outcome = decide(env, conv, inbound, offered, isNew);
-  conv = outcome.conv;
-  if (outcome.note) notes.push(outcome.note);
+  const decision = decide(env, conv, inbound, offered, isNew, now);
+  conv = decision.conv;
+  if (decision.note) notes.push(decision.note);
 
-  const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang);
-  if (view.shown && outcome.moved) conv = { ...conv, shown: addShown(conv.shown, view.shown) };
-  const choices = currentChoices(env, conv);
-  const text = [...notes, ...(outcome.prefix ?? []), view.text].filter(Boolean).join('\n\n');
+  let text: string;
+  let choices: Choice[];
+  if (decision.only !== undefined) {
+    text = decision.only;
+    choices = currentChoices(env, conv);
+  } else {
+    const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang, at.slice(0, 10));
+    if (view.shown && decision.moved) conv = { ...conv, shown: addShown(conv.shown, view.shown) };
+    choices = currentChoices(env, conv);
+    text = [...notes, view.text].filter(Boolean).join('\n\n');
+  }
   const reply: Reply = { text, choices, turn: conv.turn };
   transcript.push({
     at,
     dir: 'out',
-    text: reply.text,
+    text,
     ...(choices.length ? { choices: choices.map((c) => c.label) } : {}),
   });
-  return { conv, replies: [reply], transcript };
-}
-
-interface Decision {
-  conv: ConversationState;
-  note?: string;
-  prefix?: string[];
-  /** True when the dialogue moved to a new screen (so its steps count as shown). */
-  moved: boolean;
+  const reachedEnd = decision.moved && bundle.states[conv.state]?.final === true;
+  const effect = decision.effect ?? (reachedEnd ? 'receipt' : undefined);
+  return { conv, replies: [reply], transcript, ...(effect ? { effect } : {}) };
 }
 
 function decide(
@@ -101,164 +119,85 @@ function decide(
   inbound: Inbound,
   offered: Choice[],
   isNew: boolean,
+  now: Date,
 ): Decision {
-  const final = env.bundle.states[conv.state]?.final === true;
-  let meaning: ReturnType<typeof understand>;
+  const st = env.bundle.states[conv.state];
+  let meaning: Understood;
   if (inbound.choice !== undefined) {
     const stale = inbound.turn !== undefined && inbound.turn !== conv.turn;
     if (stale || !offered.some((c) => c.id === inbound.choice))
-      return { conv, note: common(env, conv, 'stale'), moved: false };
-    meaning = commandChoice(inbound.choice) ?? { kind: 'choice', id: inbound.choice };
+      return { conv, note: env.tr.common(conv.lang, 'stale'), moved: false };
+    meaning = { kind: 'choice', id: inbound.choice };
   } else {
-    meaning = understand(inbound.text ?? '', {
+    const ctx = {
       choices: matchable(env, conv, offered),
       commandWords: commandWords(env),
-    });
-    if (meaning.kind === 'choice') meaning = commandChoice(meaning.id) ?? meaning;
+      exact: st?.fact !== undefined,
+    };
+    meaning = understand(inbound.text ?? '', ctx);
   }
-
-  if (isNew && meaning.kind !== 'command') return { conv, moved: true };
-  if (meaning.kind === 'command') return command(env, conv, meaning.command, isNew);
   if (meaning.kind === 'choice') {
-    const next = choose(env, conv, meaning.id);
-    if (next) return { conv: next, moved: true };
+    const cmd = commandOfChoice(meaning.id);
+    if (cmd) meaning = { kind: 'command', command: cmd };
   }
-  if (final) return { conv, note: common(env, conv, 'finished'), moved: false };
-  const hint = env.bundle.states[conv.state]?.hint;
-  const hintText = hint ? env.tr.text(conv.lang, hint) : undefined;
-  return { conv, note: [common(env, conv, 'unknown'), hintText].filter(Boolean).join('\n'), moved: false };
+
+  if (conv.confirmForget) {
+    const cleared = { ...conv, confirmForget: false, turn: conv.turn + 1 };
+    if (meaning.kind === 'choice' && meaning.id === ENGINE_CHOICES.forgetYes)
+      return { conv: cleared, moved: false, effect: 'forget' };
+    return { conv: cleared, note: env.tr.common(conv.lang, 'forget.kept'), moved: false };
+  }
+  if (isNew && meaning.kind !== 'command') return { conv, moved: true };
+  if (meaning.kind === 'command') return runCommand(env, conv, meaning.command, isNew);
+
+  if (st?.fact) {
+    if (meaning.kind === 'choice' && meaning.id === ENGINE_CHOICES.skip)
+      return moveBy(env, conv, { type: 'fact', value: null });
+    if (meaning.kind === 'text') {
+      const parsed = parseFact(st.fact, meaning.text, now);
+      if (parsed.ok) return moveBy(env, conv, { type: 'fact', value: parsed.value });
+      const why = env.tr.common(conv.lang, `facts.invalid.${parsed.reason}`);
+      return { conv, note: `${why}${env.tr.common(conv.lang, 'facts.again')}`, moved: false };
+    }
+  }
+  if (meaning.kind === 'choice') {
+    const event: FlowEvent | undefined = st?.choices?.some((c) => c.id === meaning.id)
+      ? chooseEvent(meaning.id)
+      : st?.pick
+        ? { type: 'pick', id: meaning.id }
+        : undefined;
+    if (event) {
+      const moved = moveBy(env, conv, event);
+      if (moved.moved) return moved;
+    }
+  }
+  if (st?.final) return { conv, note: env.tr.common(conv.lang, 'finished'), moved: false };
+  const hint = st?.hint ? env.tr.text(conv.lang, st.hint) : undefined;
+  return { conv, note: [env.tr.common(conv.lang, 'unknown'), hint].filter(Boolean).join('\n'), moved: false };
 }
 
-function command(env: StepEnv, conv: ConversationState, cmd: Command, isNew: boolean): Decision {
-  const { bundle } = env;
-  switch (cmd) {
-    case 'start':
-      return isNew || conv.state === bundle.start
-        ? { conv, moved: true }
-        : { conv, note: common(env, conv, 'resumed'), moved: false };
-    case 'restart': {
-      const fresh = freshConversation(bundle.start, conv.lang, bundle.version);
-      return {
-        conv: { ...fresh, langChosen: conv.langChosen, turn: conv.turn + 1, shown: conv.shown },
-        note: common(env, conv, 'restarted'),
-        moved: true,
-      };
-    }
-    case 'back': {
-      const prev = conv.history.at(-1);
-      if (!prev) return { conv, note: common(env, conv, 'backNone'), moved: false };
-      const next = {
-        ...conv,
-        state: prev.state,
-        ctx: prev.ctx,
-        history: conv.history.slice(0, -1),
-        turn: conv.turn + 1,
-      };
-      return { conv: next, note: common(env, next, 'backDone'), moved: true };
-    }
-    case 'help':
-      return { conv, note: common(env, conv, 'help'), moved: false };
-    case 'language':
-    case 'zh':
-    case 'en': {
-      const lang: Lang =
-        cmd === 'zh' ? 'zh-CN' : cmd === 'en' ? 'en' : (LANGS.find((l) => l !== conv.lang) ?? 'zh-CN');
-      const next = { ...conv, lang, langChosen: true };
-      return { conv: next, note: common(env, next, 'langSwitched'), moved: false };
-    }
-    case 'refund':
-    case 'redflag': {
-      const target = bundle.commands[cmd];
-      if (!target || target === conv.state) return { conv, moved: false };
-      return { conv: jump(conv, target, conv.ctx), moved: true };
-    }
-    default:
-      // receipt, mydata and forget are answered by the engine around this pure step.
-      return { conv, note: common(env, conv, 'unknown'), moved: false };
-  }
-}
-
-/** Takes a choice through the compiled machine; undefined when the machine refuses it. */
-function choose(env: StepEnv, conv: ConversationState, id: string): ConversationState | undefined {
-  const { bundle } = env;
-  const st = bundle.states[conv.state];
-  if (!st) return undefined;
-  const event: FlowEvent | undefined = st.choices?.some((c) => c.id === id)
-    ? chooseEvent(id)
-    : st.pick
-      ? { type: 'pick', id }
-      : undefined;
-  if (!event) return undefined;
-  const snapshot = bundle.machine.resolveState({ value: conv.state, context: conv.ctx });
-  const [next] = transition(bundle.machine, snapshot, event);
+/** Sends an event through the compiled machine; `moved: false` when the machine refuses it. */
+function moveBy(env: StepEnv, conv: ConversationState, event: FlowEvent): Decision {
+  const { machine } = env.bundle;
+  const snapshot = machine.resolveState({ value: conv.state, context: conv.ctx });
+  const [next] = transition(machine, snapshot, event);
   if (next.status === 'error')
     throw new Error(`flow transition failed in state ${conv.state}: ${String(next.error)}`);
   const value = String(next.value);
   const ctx = next.context as FlowContext;
-  if (value === conv.state && JSON.stringify(ctx) === JSON.stringify(conv.ctx)) return undefined;
-  return jump(conv, value, ctx);
+  if (value === conv.state && JSON.stringify(ctx) === JSON.stringify(conv.ctx)) return { conv, moved: false };
+  return { conv: jump(conv, value, ctx), moved: true };
 }
 
-function jump(conv: ConversationState, state: string, ctx: FlowContext): ConversationState {
+/** Moves to `state` with `ctx`, remembering where we were for "back". */
+export function jump(conv: ConversationState, state: string, ctx: FlowContext): ConversationState {
   const history = [...conv.history, { state: conv.state, ctx: conv.ctx }].slice(-HISTORY_LIMIT);
   return { ...conv, state, ctx, history, turn: conv.turn + 1 };
-}
-
-function commandChoice(id: string): { kind: 'command'; command: Command } | undefined {
-  if (id === ENGINE_CHOICES.back) return { kind: 'command', command: 'back' };
-  if (id === ENGINE_CHOICES.restart) return { kind: 'command', command: 'restart' };
-  return undefined;
-}
-
-/** The choices shown with the current question, the engine's back / restart included. */
-export function currentChoices(env: StepEnv, conv: ConversationState): Choice[] {
-  const st = env.bundle.states[conv.state];
-  if (!st) return [];
-  const own = stateChoices(env.bundle, env.tr, conv.state, conv.ctx, conv.lang);
-  if (st.final) return [...own, { id: ENGINE_CHOICES.restart, label: common(env, conv, 'choice.restart') }];
-  return conv.history.length > 0
-    ? [...own, { id: ENGINE_CHOICES.back, label: common(env, conv, 'choice.back') }]
-    : own;
-}
-
-/** Each offered choice with its labels in every language and its aliases, for matching typed text. */
-function matchable(env: StepEnv, conv: ConversationState, offered: Choice[]): MatchableChoice[] {
-  const others = LANGS.filter((l) => l !== conv.lang).map((lang) => currentChoices(env, { ...conv, lang }));
-  const st = env.bundle.states[conv.state];
-  return offered.map((c) => {
-    const words = [c.label, ...others.map((o) => o.find((x) => x.id === c.id)?.label ?? '')].filter(Boolean);
-    const def = st?.choices?.find((x) => x.id === c.id);
-    const platform = env.bundle.catalogue.byId.get(c.id);
-    return { id: c.id, words: [...words, ...(def?.aliases ?? []), ...(platform?.aliases ?? [])] };
-  });
-}
-
-function commandWords(env: StepEnv): Partial<Record<Command, string[]>> {
-  const out: Partial<Record<Command, string[]>> = {};
-  for (const cmd of [
-    'restart',
-    'back',
-    'help',
-    'language',
-    'zh',
-    'en',
-    'refund',
-    'redflag',
-    'receipt',
-    'mydata',
-    'forget',
-  ] as const)
-    out[cmd] = LANGS.flatMap((l) => env.tr.list(l, `commandWords.${cmd}`));
-  return out;
 }
 
 function labelOf(choices: Choice[], id: string | undefined): string | undefined {
   const label = choices.find((c) => c.id === id)?.label;
   return label === undefined ? undefined : `[${label}]`;
-}
-
-function common(env: StepEnv, conv: ConversationState, key: string): string {
-  return env.tr.common(conv.lang, key);
 }
 
 function addShown(list: ShownSteps[], s: ShownSteps): ShownSteps[] {

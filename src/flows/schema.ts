@@ -99,8 +99,8 @@ export const StateSchema = z.strictObject({
   fact: z.enum(FACTS).optional(),
   factTo: id('state').optional(),
   final: z.literal(true).optional(),
-  /** Where this state's content comes from (shown in receipts), e.g. a rights.md section. */
-  rights: z.array(z.string().min(1)).optional(),
+  /** Show generated content: `letters` = the demand letter and 12315 text drafted from the user's facts. */
+  show: z.enum(['letters']).optional(),
 });
 /** See {@link StateSchema}. */
 export type StateDef = z.infer<typeof StateSchema>;

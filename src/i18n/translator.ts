@@ -19,6 +19,10 @@ export interface Translator {
   common(lang: Lang, key: string, vars?: Record<string, string | number>): string;
   /** A `common` namespace string list (e.g. command words). */
   list(lang: Lang, key: string): string[];
+  /** A string from any namespace (e.g. `receipt`). */
+  ns(lang: Lang, namespace: string, key: string, vars?: Record<string, string | number>): string;
+  /** A raw value (object or array) from any namespace, uninterpolated. */
+  tree(lang: Lang, namespace: string, key: string): unknown;
 }
 
 /** Builds a {@link Translator} synchronously from already-parsed resources. */
@@ -29,7 +33,7 @@ export function createTranslator(locales: Record<Lang, Record<string, Record<str
     lng: 'zh-CN',
     fallbackLng: false,
     supportedLngs: [...LANGS],
-    ns: ['common', 'flow'],
+    ns: ['common', 'flow', 'receipt'],
     defaultNS: 'flow',
     initAsync: false,
     returnNull: false,
@@ -47,6 +51,12 @@ export function createTranslator(locales: Record<Lang, Record<string, Record<str
     list(lang, key) {
       const v: unknown = fixed[lang](key, { ns: 'common', returnObjects: true });
       return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    },
+    ns(lang, namespace, key, vars) {
+      return fixed[lang](key, { ns: namespace, ...(vars ?? {}) }) as string;
+    },
+    tree(lang, namespace, key) {
+      return fixed[lang](key, { ns: namespace, returnObjects: true }) as unknown;
     },
   };
 }

@@ -47,4 +47,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'receipts',
+    sql: `
+      CREATE TABLE receipts (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL,       -- SHA-256 of the secret link token handed to the user
+        receipt TEXT NOT NULL,          -- the signed receipt, JSON
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX receipts_conversation ON receipts(conversation_id);
+      CREATE INDEX processed_at ON processed(at);
+    `,
+  },
 ];

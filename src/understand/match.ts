@@ -41,6 +41,8 @@ export interface MatchableChoice {
 export interface MatchContext {
   choices: readonly MatchableChoice[];
   commandWords: Partial<Record<Command, readonly string[]>>;
+  /** Only whole labels and command words count (no numbers, no partial matches): for typed facts like "39". */
+  exact?: boolean;
 }
 
 const SLASH: Record<string, Command> = {
@@ -82,7 +84,7 @@ export function understand(input: string, ctx: MatchContext): Understood {
   const n = normalize(raw);
   if (!n) return { kind: 'text', text: raw };
 
-  if (/^\d{1,3}$/.test(n)) {
+  if (!ctx.exact && /^\d{1,3}$/.test(n)) {
     const choice = ctx.choices[Number(n) - 1];
     if (choice) return { kind: 'choice', id: choice.id };
   }
@@ -93,7 +95,7 @@ export function understand(input: string, ctx: MatchContext): Understood {
       return { kind: 'command', command: cmd };
   }
   // A unique partial match: the input inside one label ("微信" → "微信支付"), or an alias inside the input.
-  if ([...n].length >= 2) {
+  if (!ctx.exact && [...n].length >= 2) {
     const hits = ctx.choices.filter((c) =>
       c.words.some((w) => {
         const nw = normalize(w);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Engine } from '../../dialogue/engine.ts';
@@ -7,6 +9,8 @@ import type { Reply } from '../../dialogue/types.ts';
 /**
  * The terminal channel, also the scriptable interface: each reply is printed as its text and then one
  * `[n] label` line per choice; one input line is one turn; on a pipe it reads to EOF and returns.
+ * Files a reply carries (a receipt's HTML and JSON, a data export) are saved under `saveDir` and their
+ * paths printed as `→ path` lines.
  *
  * @example
  * await runTerminalChat({ engine, input: process.stdin, output: process.stdout, user: 'local' });
@@ -19,19 +23,35 @@ export interface TerminalChatOptions {
   lang?: string;
   /** Show a prompt (for a person at a TTY). */
   interactive?: boolean;
+  /** Where files from replies are saved (created when needed). Without it, files are not saved. */
+  saveDir?: string;
 }
 
-/** Formats replies exactly as the contract says. */
-export function formatReplies(replies: readonly Reply[]): string {
+/** Formats replies exactly as the contract says; `saved` maps a reply's index to the paths of its saved files. */
+export function formatReplies(replies: readonly Reply[], saved: readonly string[][] = []): string {
   const out: string[] = [];
-  for (const r of replies) {
+  replies.forEach((r, n) => {
     out.push(r.text);
+    for (const path of saved[n] ?? []) out.push(`→ ${path}`);
     (r.choices ?? []).forEach((c, i) => {
       out.push(`[${i + 1}] ${c.label}`);
     });
     out.push('');
-  }
+  });
   return `${out.join('\n')}\n`;
+}
+
+/** Saves each reply's attachments under `dir`; returns the paths per reply. */
+export function saveAttachments(replies: readonly Reply[], dir: string | undefined): string[][] {
+  return replies.map((r) => {
+    if (!dir || !r.attachments?.length) return [];
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return r.attachments.map((a) => {
+      const path = join(dir, basename(a.filename));
+      writeFileSync(path, a.content, { mode: 0o600 });
+      return path;
+    });
+  });
 }
 
 /** Runs the chat until the input ends. */
@@ -46,11 +66,12 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
       ...(opts.lang ? { langHint: opts.lang } : {}),
     });
   const write = (s: string) => output.write(s);
-  write(formatReplies(send('/start')));
+  const show = (replies: Reply[]) => write(formatReplies(replies, saveAttachments(replies, opts.saveDir)));
+  show(send('/start'));
   const rl = createInterface({ input: opts.input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
   if (opts.interactive) write('> ');
   for await (const line of rl) {
-    write(formatReplies(send(line)));
+    show(send(line));
     if (opts.interactive) write('> ');
   }
 }

@@ -1,0 +1,77 @@
+import type { Command, MatchableChoice } from '../understand/match.ts';
+import type { ConversationState } from './conversation.ts';
+import { stateChoices } from './render.ts';
+import type { StepEnv } from './step.ts';
+import { type Choice, LANGS } from './types.ts';
+
+/**
+ * The choices shown with each question: the flow's own, then the engine's (skip on a fact question,
+ * back when there is somewhere to go back to, restart at the end, yes/no while "forget me" waits).
+ * Engine ids start with `_`, which flow ids cannot.
+ *
+ * @example
+ * currentChoices(env, conv).map((c) => c.id); // ['auto', 'fixed', 'lifetime', 'unsure', '_back']
+ */
+export const ENGINE_CHOICES = {
+  back: '_back',
+  restart: '_restart',
+  skip: '_skip',
+  forgetYes: '_forget_yes',
+  forgetNo: '_forget_no',
+} as const;
+
+/** See {@link ENGINE_CHOICES}. */
+export function currentChoices(env: StepEnv, conv: ConversationState): Choice[] {
+  const label = (key: string) => env.tr.common(conv.lang, `choice.${key}`);
+  if (conv.confirmForget)
+    return [
+      { id: ENGINE_CHOICES.forgetYes, label: label('forgetYes') },
+      { id: ENGINE_CHOICES.forgetNo, label: label('forgetNo') },
+    ];
+  const st = env.bundle.states[conv.state];
+  if (!st) return [];
+  const own = stateChoices(env.bundle, env.tr, conv.state, conv.ctx, conv.lang);
+  if (st.final) return [...own, { id: ENGINE_CHOICES.restart, label: label('restart') }];
+  if (st.fact) own.push({ id: ENGINE_CHOICES.skip, label: label('skip') });
+  return conv.history.length > 0 ? [...own, { id: ENGINE_CHOICES.back, label: label('back') }] : own;
+}
+
+/** Each offered choice with its labels in every language and its aliases, for matching typed text. */
+export function matchable(env: StepEnv, conv: ConversationState, offered: Choice[]): MatchableChoice[] {
+  const others = LANGS.filter((l) => l !== conv.lang).map((lang) => currentChoices(env, { ...conv, lang }));
+  const st = env.bundle.states[conv.state];
+  return offered.map((c) => {
+    const words = [c.label, ...others.map((o) => o.find((x) => x.id === c.id)?.label ?? '')].filter(Boolean);
+    const def = st?.choices?.find((x) => x.id === c.id);
+    const platform = env.bundle.catalogue.byId.get(c.id);
+    return { id: c.id, words: [...words, ...(def?.aliases ?? []), ...(platform?.aliases ?? [])] };
+  });
+}
+
+const WORD_COMMANDS = [
+  'restart',
+  'back',
+  'help',
+  'language',
+  'zh',
+  'en',
+  'refund',
+  'redflag',
+  'receipt',
+  'mydata',
+  'forget',
+] as const;
+
+/** The words (both languages) that trigger each command, from locales/<lang>/common.json. */
+export function commandWords(env: StepEnv): Partial<Record<Command, string[]>> {
+  const out: Partial<Record<Command, string[]>> = {};
+  for (const cmd of WORD_COMMANDS) out[cmd] = LANGS.flatMap((l) => env.tr.list(l, `commandWords.${cmd}`));
+  return out;
+}
+
+/** The command an engine choice stands for, if it is one. */
+export function commandOfChoice(id: string): Command | undefined {
+  if (id === ENGINE_CHOICES.back) return 'back';
+  if (id === ENGINE_CHOICES.restart) return 'restart';
+  return undefined;
+}
