@@ -42,6 +42,15 @@ const SETTINGS = {
     .max(100000)
     .default(60)
     .describe('requests per minute per client'),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*$/,
+    )
+    .optional()
+    .describe(
+      'the addresses of the reverse proxies in front of this server, comma-separated (e.g. loopback, or 10.0.0.0/8); unset when clients connect directly',
+    ),
   WEB_CHAT: bool.default(true).describe('true or false'),
   TELEGRAM_BOT_TOKEN: z
     .string()

@@ -34,6 +34,14 @@ export class ReceiptStore {
     return row && match ? (JSON.parse(row.receipt) as Receipt) : undefined;
   }
 
+  /** The receipt when it belongs to `conversationId` (the web chat's own session), else undefined. */
+  findOwned(id: string, conversationId: string): Receipt | undefined {
+    const row = this.db
+      .prepare('SELECT receipt FROM receipts WHERE id = ? AND conversation_id = ?')
+      .get(id, conversationId) as { receipt: string } | undefined;
+    return row ? (JSON.parse(row.receipt) as Receipt) : undefined;
+  }
+
   /** Receipts issued in a conversation, oldest first. */
   listFor(conversationId: string): { id: string; createdAt: string; receipt: Receipt }[] {
     const rows = this.db

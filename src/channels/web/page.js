@@ -1,0 +1,268 @@
+// CancelMate web chat: plain browser JavaScript, no build step, no external requests.
+// Every piece of user or guide text reaches the page through textContent, never innerHTML.
+// Contract: POST /api/chat { text | choice+turn, messageId } → { replies, lang }; GET /api/history.
+
+const strings = JSON.parse(document.body.dataset.strings);
+const scroller = document.getElementById('scroller');
+const historyBox = document.getElementById('history');
+const log = document.getElementById('log');
+const form = document.getElementById('composer');
+const input = document.getElementById('msg');
+const sendButton = document.getElementById('send');
+const restartButton = document.getElementById('restart');
+const langButtons = Array.from(document.querySelectorAll('[data-lang]'));
+
+let lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
+let busy = false;
+
+/** A page string in the current language. */
+function t(key) {
+  return strings[lang]?.[key] ?? strings['zh-CN'][key] ?? key;
+}
+
+/** A fresh message id (crypto.randomUUID needs a secure context; getRandomValues does not). */
+function newMessageId() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return `w${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Switches the page's own labels to `next` (the conversation's language, as the server reports it). */
+function applyLang(next) {
+  if (next !== 'en' && next !== 'zh-CN') return;
+  lang = next;
+  document.documentElement.lang = next;
+  for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
+  for (const node of document.querySelectorAll('[data-t-placeholder]'))
+    node.placeholder = t(node.dataset.tPlaceholder);
+  for (const node of document.querySelectorAll('[data-t-label]'))
+    node.setAttribute('aria-label', t(node.dataset.tLabel));
+  for (const button of langButtons) button.setAttribute('aria-pressed', String(button.dataset.lang === next));
+}
+
+function make(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** One speech bubble: `who` is 'user' or 'guide'. */
+function bubble(who, text) {
+  const item = make('div', `msg ${who}`);
+  item.append(make('span', 'sr-only', who === 'user' ? t('you') : t('guide')));
+  item.append(make('p', 'text', text));
+  return item;
+}
+
+/** Links to a receipt: by its secret token (fresh replies) or by this session (after a reload). */
+function receiptLinks(receipt) {
+  const id = encodeURIComponent(receipt.id);
+  const token = receipt.token ? `?t=${encodeURIComponent(receipt.token)}` : '';
+  const base = receipt.token ? '/receipts' : '/api/receipts';
+  const links = make('p', 'receipt');
+  const page = make('a', '', t('receiptHtml'));
+  page.href = `${base}/${id}${token}`;
+  page.target = '_blank';
+  page.rel = 'noopener noreferrer';
+  const data = make('a', '', t('receiptJson'));
+  data.href = `${base}/${id}.json${token}`;
+  data.setAttribute('download', `receipt-${receipt.id}.json`);
+  links.append(page, data);
+  return links;
+}
+
+/** A guide reply: its text, receipt links, and its choices as buttons (only the newest reply keeps them). */
+function renderReply(reply) {
+  const item = bubble('guide', reply.text);
+  if (reply.receipt) item.append(receiptLinks(reply.receipt));
+  if (Array.isArray(reply.choices) && reply.choices.length > 0) {
+    const group = make('div', 'choices');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', t('options'));
+    for (const choice of reply.choices) {
+      const button = make('button', 'choice', choice.label);
+      button.type = 'button';
+      button.dataset.choice = choice.id;
+      button.addEventListener('click', () => {
+        const body = { choice: choice.id };
+        if (typeof reply.turn === 'number') body.turn = reply.turn;
+        send(body, choice.label, true);
+      });
+      group.append(button);
+    }
+    item.append(group);
+  }
+  log.append(item);
+  return item;
+}
+
+/** Scrolls only the conversation pane (scrollIntoView would also scroll the page, hiding the header). */
+function reveal(node, where) {
+  if (where === 'end') {
+    scroller.scrollTop = scroller.scrollHeight;
+    return;
+  }
+  const top = node.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+  scroller.scrollTop = Math.max(0, top - 12);
+}
+
+function clearTransient() {
+  for (const node of log.querySelectorAll('.choices, .notice, .pending')) node.remove();
+}
+
+/** After replies arrive: a button user lands on the first new choice, a typist stays in the text box. */
+function placeFocus(viaButton, lastItem) {
+  if (!viaButton) return;
+  const first = log.querySelector('.choice');
+  if (first) first.focus();
+  else if (lastItem) {
+    lastItem.tabIndex = -1;
+    lastItem.focus();
+  }
+}
+
+function showProblem(message, retry) {
+  const box = make('div', 'notice');
+  box.setAttribute('role', 'alert');
+  box.append(make('p', 'text', message));
+  const again = make('button', '', t('retry'));
+  again.type = 'button';
+  again.addEventListener('click', retry);
+  box.append(again);
+  log.append(box);
+  reveal(box, 'end');
+  return again;
+}
+
+function setBusy(on) {
+  busy = on;
+  sendButton.disabled = on;
+}
+
+/** Posts one message; on failure offers a retry that resends the same messageId (the server dedupes). */
+async function deliver(payload, viaButton) {
+  setBusy(true);
+  const pending = make('p', 'pending', t('sending'));
+  log.append(pending);
+  reveal(pending, 'end');
+  let response;
+  let data;
+  try {
+    response = await fetch('/api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(payload),
+      credentials: 'same-origin',
+    });
+    data = await response.json();
+  } catch {
+    data = undefined;
+  }
+  pending.remove();
+  setBusy(false);
+  if (response?.ok && data && Array.isArray(data.replies)) {
+    applyLang(data.lang);
+    let first;
+    let last;
+    for (const reply of data.replies) {
+      last = renderReply(reply);
+      first ??= last;
+    }
+    if (first) reveal(first, 'start');
+    placeFocus(viaButton, last);
+    return;
+  }
+  const message = typeof data?.message === 'string' ? data.message : t('offline');
+  const again = showProblem(message, () => {
+    if (busy) return;
+    clearTransient();
+    deliver(payload, viaButton);
+  });
+  if (viaButton) again.focus();
+}
+
+/** Sends free text or a choice; `echo` is what the user's bubble shows (none for the page's own /start). */
+function send(body, echo, viaButton = false) {
+  if (busy) return;
+  clearTransient();
+  if (echo) log.append(bubble('user', echo));
+  return deliver({ ...body, messageId: newMessageId() }, viaButton);
+}
+
+/** Redraws the earlier conversation (outside the live region, so a screen reader does not re-read it). */
+function drawHistory(entries) {
+  const shown = entries.filter((e) => !(e.dir === 'in' && e.text.trim() === '/start'));
+  if (shown.length === 0) return;
+  const divider = make('p', 'divider', t('earlier'));
+  divider.dataset.t = 'earlier';
+  historyBox.append(divider);
+  for (const entry of shown) {
+    if (entry.dir === 'in') historyBox.append(bubble('user', entry.text.replace(/^\[(.*)\]$/s, '$1')));
+    else historyBox.append(bubble('guide', entry.text));
+  }
+}
+
+async function boot() {
+  try {
+    const response = await fetch('/api/history', {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    if (response.ok) {
+      const history = await response.json();
+      applyLang(history.lang);
+      if (Array.isArray(history.entries)) drawHistory(history.entries);
+    }
+    const saved = await fetch('/api/receipts', {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    if (saved.ok) {
+      const { receipts } = await saved.json();
+      for (const r of Array.isArray(receipts) ? receipts : []) {
+        const item = bubble('guide', r.id);
+        item.append(receiptLinks({ id: r.id }));
+        historyBox.append(item);
+      }
+    }
+  } catch {
+    // No history is fine: /start below still shows where the conversation stands.
+  }
+  await send({ text: '/start' });
+  scroller.setAttribute('data-ready', 'true');
+}
+
+function resizeInput() {
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight + 3, 136)}px`;
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text || busy) return;
+  input.value = '';
+  resizeInput();
+  send({ text }, text);
+});
+
+input.addEventListener('keydown', (event) => {
+  // Enter sends, Shift+Enter makes a new line; Enter that confirms an IME composition (拼音) does neither.
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+input.addEventListener('input', resizeInput);
+
+for (const button of langButtons) {
+  button.addEventListener('click', () => {
+    const word = button.dataset.lang === 'en' ? 'English' : '中文';
+    send({ text: word }, word);
+  });
+}
+
+restartButton.addEventListener('click', () => send({ text: t('restartCommand') }, t('restart')));
+
+boot();

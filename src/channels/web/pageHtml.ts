@@ -1,0 +1,73 @@
+import type { Lang } from '../../dialogue/types.ts';
+import { type PageStrings, WEB_STRINGS } from './strings.ts';
+
+/**
+ * The web chat's HTML, as a template function: every value is HTML-escaped here, so no text from a
+ * setting or a string table can break the markup. The page's script and stylesheet are separate files
+ * (`page.js`, `page.css`); this only lays out the frame they fill.
+ *
+ * @example
+ * pageHtml({ lang: 'en', cssHref: '/web/page.css?v=1', jsHref: '/web/page.js?v=1' });
+ * // '<!doctype html>\n<html lang="en">…'
+ */
+export interface PageHtmlInput {
+  lang: Lang;
+  cssHref: string;
+  jsHref: string;
+}
+
+/** The escaped form of `s` for HTML text and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** See {@link PageHtmlInput}. */
+export function pageHtml({ lang, cssHref, jsHref }: PageHtmlInput): string {
+  const s: PageStrings = WEB_STRINGS[lang];
+  const e = (key: keyof PageStrings) => escapeHtml(s[key]);
+  const pressed = (l: Lang) => String(l === lang);
+  // Both languages' labels ride along in a data attribute, so the page can switch without a request.
+  const strings = escapeHtml(JSON.stringify(WEB_STRINGS));
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="no-referrer">
+<title data-t="title">${e('title')}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${escapeHtml(cssHref)}">
+<script type="module" src="${escapeHtml(jsHref)}"></script>
+</head>
+<body data-strings="${strings}">
+<header class="bar">
+  <div class="brand">
+    <h1 data-t="title">${e('title')}</h1>
+    <p class="tagline" data-t="tagline">${e('tagline')}</p>
+  </div>
+  <div class="tools">
+    <div class="lang" role="group" aria-label="${e('language')}" data-t-label="language">
+      <button type="button" class="tool" data-lang="zh-CN" lang="zh-CN" aria-pressed="${pressed('zh-CN')}">中文</button>
+      <button type="button" class="tool" data-lang="en" lang="en" aria-pressed="${pressed('en')}">English</button>
+    </div>
+    <button type="button" class="tool restart" id="restart" data-t="restart">${e('restart')}</button>
+  </div>
+</header>
+<main id="scroller" class="scroller">
+  <div id="history" class="history"></div>
+  <div id="log" class="log" role="log" aria-live="polite" aria-relevant="additions"></div>
+  <noscript><p class="notice">${e('noscript')}</p></noscript>
+</main>
+<form id="composer" class="composer" autocomplete="off">
+  <p class="safety" data-t="safety">${e('safety')}</p>
+  <div class="row">
+    <label for="msg" class="sr-only" data-t="inputLabel">${e('inputLabel')}</label>
+    <textarea id="msg" name="text" rows="1" maxlength="4000" enterkeyhint="send" placeholder="${e('placeholder')}" data-t-placeholder="placeholder"></textarea>
+    <button type="submit" id="send" class="send" data-t="send">${e('send')}</button>
+  </div>
+</form>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { Engine } from '../../dialogue/engine.ts';
+import type { ReceiptKeys } from '../../receipts/keys.ts';
+import { renderReceiptHtml } from '../../receipts/renderHtml.ts';
+import type { Receipt } from '../../receipts/types.ts';
+import type { ReceiptStore } from '../../store/receiptStore.ts';
+import { ApiError } from './apiError.ts';
+import { readSessionId, WEB_CHANNEL } from './session.ts';
+
+/**
+ * Receipts over HTTP, a Fastify plugin:
+ * - `GET /receipts/public-key`: the Ed25519 public key (PEM) that verifies every receipt;
+ * - `GET /receipts/:id?t=TOKEN` (HTML page) and `GET /receipts/:id.json?t=TOKEN`: the receipt, for whoever
+ *   holds the secret token handed out with it (any channel's link); 404 otherwise, the same for unknown ids;
+ * - `GET /api/receipts` and `GET /api/receipts/:id[.json]`: the web chat session's own receipts (by cookie),
+ *   so the page can offer them again after a reload without keeping tokens.
+ *
+ * @example
+ * await scope.register(receiptRoutes, { engine, receipts, keys, publicUrl: 'https://cancelmate.example.org' });
+ */
+export interface ReceiptRoutesOptions {
+  engine: Engine;
+  receipts: ReceiptStore;
+  keys: ReceiptKeys;
+  publicUrl?: string;
+}
+
+/** The receipt page embeds its own styles and no scripts: its CSP allows exactly that. */
+export const RECEIPT_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const ID = /^R-\d{8}-[0-9A-F]{8}$/;
+
+/** See {@link ReceiptRoutesOptions}. */
+export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (server, opts) => {
+  const { receipts, keys, engine } = opts;
+  const verifyUrl = opts.publicUrl ? `${opts.publicUrl.replace(/\/+$/, '')}/receipts/public-key` : undefined;
+
+  const send = (reply: FastifyReply, receipt: Receipt, asJson: boolean) => {
+    reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
+    if (asJson)
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${receipt.body.id}.json"`)
+        .send(`${JSON.stringify(receipt, null, 2)}\n`);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', RECEIPT_PAGE_CSP)
+      .send(
+        renderReceiptHtml(receipt, { publicKeyPem: keys.publicKeyPem, ...(verifyUrl ? { verifyUrl } : {}) }),
+      );
+  };
+  const parseFile = (file: string) => {
+    const asJson = file.endsWith('.json');
+    const id = asJson ? file.slice(0, -5) : file;
+    return ID.test(id) ? { id, asJson } : undefined;
+  };
+
+  server.get('/receipts/public-key', async (_request, reply) =>
+    reply
+      .type('application/x-pem-file; charset=utf-8')
+      .header('x-key-id', keys.keyId)
+      .header('cache-control', 'public, max-age=3600')
+      .send(keys.publicKeyPem),
+  );
+
+  server.get<{ Params: { file: string }; Querystring: { t?: string } }>(
+    '/receipts/:file',
+    async (request, reply) => {
+      const parsed = parseFile(request.params.file);
+      const token = typeof request.query.t === 'string' ? request.query.t : '';
+      const receipt = parsed && token ? receipts.find(parsed.id, token) : undefined;
+      if (!parsed || !receipt)
+        throw new ApiError(404, 'not_found', 'no receipt at this address: check the link you were given');
+      return send(reply, receipt, parsed.asJson);
+    },
+  );
+
+  const ownConversation = (cookie: string | undefined) => {
+    const session = readSessionId(cookie);
+    return session ? engine.conversationOf(WEB_CHANNEL, session) : undefined;
+  };
+
+  server.get('/api/receipts', async (request, reply) => {
+    const conv = ownConversation(request.headers.cookie);
+    const list = conv
+      ? receipts.listFor(conv).map((r) => ({
+          id: r.id,
+          createdAt: r.createdAt,
+          html: `/api/receipts/${r.id}`,
+          json: `/api/receipts/${r.id}.json`,
+        }))
+      : [];
+    return reply.header('cache-control', 'no-store').send({ receipts: list });
+  });
+
+  server.get<{ Params: { file: string } }>('/api/receipts/:file', async (request, reply) => {
+    const parsed = parseFile(request.params.file);
+    const conv = ownConversation(request.headers.cookie);
+    const receipt = parsed && conv ? receipts.findOwned(parsed.id, conv) : undefined;
+    if (!parsed || !receipt) throw new ApiError(404, 'not_found', 'no receipt of yours at this address');
+    return send(reply, receipt, parsed.asJson);
+  });
+};

@@ -1,0 +1,133 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Engine } from '../../dialogue/engine.ts';
+import type { Lang } from '../../dialogue/types.ts';
+import type { Logger } from '../../logger.ts';
+import type { ConversationStore } from '../../store/conversationStore.ts';
+import { ApiError } from './apiError.ts';
+import { type ChatResponse, parseChatRequest, toWireReplies } from './chatRequest.ts';
+import { loadWebPage } from './page.ts';
+import {
+  langFromAcceptLanguage,
+  newSessionId,
+  preferredLang,
+  readSessionId,
+  sessionCookie,
+  sessionLang,
+  WEB_CHANNEL,
+} from './session.ts';
+
+/**
+ * The web chat's routes, a Fastify plugin:
+ * - `GET /` the chat page (sets the session cookie), `GET /web/page.css`, `GET /web/page.js`;
+ * - `POST /api/chat` `{ text | choice, turn?, messageId }` → `{ replies, lang }` (JSON only);
+ * - `GET /api/history` → `{ lang, entries: [{ seq, at, dir, text, choices? }] }` for this session.
+ *
+ * @example
+ * await server.register(webChatRoutes, { engine, store, logger, defaultLang: 'zh-CN',
+ *   secureCookie: false, sessionMaxAgeSeconds: 180 * 86400 });
+ */
+export interface WebChatOptions {
+  engine: Engine;
+  store: ConversationStore;
+  logger: Logger;
+  defaultLang: Lang;
+  /** Add `Secure` to the cookie (when the public address is https). */
+  secureCookie: boolean;
+  /** How long the browser keeps the session cookie. */
+  sessionMaxAgeSeconds: number;
+}
+
+/** One transcript entry as `GET /api/history` returns it. */
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  dir: 'in' | 'out';
+  text: string;
+  choices?: string[];
+}
+
+/** See {@link WebChatOptions}. */
+export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, opts) => {
+  const page = loadWebPage();
+  const { engine, store } = opts;
+
+  /** The caller's session id, issuing a cookie for a new one. */
+  const session = (request: FastifyRequest, reply: FastifyReply): string => {
+    const existing = readSessionId(request.headers.cookie);
+    if (existing) return existing;
+    const id = newSessionId();
+    reply.header(
+      'set-cookie',
+      sessionCookie(id, { secure: opts.secureCookie, maxAgeSeconds: opts.sessionMaxAgeSeconds }),
+    );
+    return id;
+  };
+  const langOf = (request: FastifyRequest, sessionId: string | undefined): Lang =>
+    sessionLang(opts, sessionId) ??
+    langFromAcceptLanguage(request.headers['accept-language'], opts.defaultLang);
+
+  server.get('/', async (request, reply) => {
+    const id = session(request, reply);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page.html(langOf(request, id)));
+  });
+
+  // Static, cached and cheap: not counted against the rate limit (many phones may share one address).
+  for (const [path, asset] of page.assets) {
+    server.get(path, { config: { rateLimit: false } }, async (_request, reply) =>
+      reply.type(asset.contentType).header('cache-control', 'public, max-age=86400').send(asset.body),
+    );
+  }
+
+  server.post('/api/chat', { onRequest: [requireJson, refuseCrossSite] }, async (request, reply) => {
+    const parsed = parseChatRequest(request.body);
+    if (!parsed.ok) throw new ApiError(400, 'bad_request', parsed.detail);
+    const { messageId, text, choice, turn } = parsed.value;
+    const userId = session(request, reply);
+    const hint = preferredLang(request.headers['accept-language']);
+    const replies = engine.handle({
+      channel: WEB_CHANNEL,
+      userId,
+      messageId,
+      ...(text === undefined ? {} : { text }),
+      ...(choice === undefined ? {} : { choice }),
+      ...(turn === undefined ? {} : { turn }),
+      ...(hint ? { langHint: hint } : {}),
+    });
+    const body: ChatResponse = { replies: toWireReplies(replies), lang: langOf(request, userId) };
+    return reply.header('cache-control', 'no-store').send(body);
+  });
+
+  server.get('/api/history', { onRequest: [refuseCrossSite] }, async (request, reply) => {
+    const id = readSessionId(request.headers.cookie);
+    const entries: HistoryEntry[] = id
+      ? store.transcript(engine.conversationOf(WEB_CHANNEL, id)).map((e) => ({
+          seq: e.seq,
+          at: e.at,
+          dir: e.dir,
+          text: e.text,
+          ...(e.choices ? { choices: e.choices } : {}),
+        }))
+      : [];
+    return reply.header('cache-control', 'no-store').send({ lang: langOf(request, id), entries });
+  });
+};
+
+/** 415 unless the request declares a JSON body (checked before the body is read). */
+async function requireJson(request: FastifyRequest): Promise<void> {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'send the body as JSON with Content-Type: application/json',
+    );
+}
+
+/** 403 for requests a browser marks as coming from another site (a second line behind SameSite=Lax). */
+async function refuseCrossSite(request: FastifyRequest): Promise<void> {
+  if (request.headers['sec-fetch-site'] === 'cross-site')
+    throw new ApiError(403, 'forbidden', 'cross-site requests to the chat API are refused');
+}

@@ -1,0 +1,197 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { type App, createApp } from './app.ts';
+import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
+import { FlowValidationError } from './flows/errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { buildServer } from './server.ts';
+
+/**
+ * `npm start`: .env → config → logger → app (flows, database) → HTTP server → channels, then wait
+ * for SIGINT/SIGTERM. With no tokens configured this is the web chat on 127.0.0.1:3000 with SQLite
+ * in DATA_DIR. Exit codes: 0 after a clean shutdown, 1 for a runtime failure, 2 for bad configuration
+ * or flow files (the message names the variable, or file:line:col), 130/143 on a second signal.
+ *
+ * @example
+ * // PORT=0 DATA_DIR=/tmp/cm npm start
+ * // {"msg":"listening on http://127.0.0.1:41233/","url":"http://127.0.0.1:41233/","port":41233,…}
+ */
+export interface ChannelHandle {
+  /** Short name for logs: 'web', 'telegram', 'wechat'. */
+  name: string;
+  /** Routes it mounts on the server (webhooks); mounted before the server listens. */
+  routes?: FastifyPluginAsync;
+  /** Starts it once the server listens (e.g. long polling or setWebhook); returns where users reach it. */
+  start(ctx: { baseUrl: string }): Promise<string | undefined>;
+  /** Stops taking new messages; called before the server closes. */
+  stop(): Promise<void>;
+}
+
+/** How long a graceful shutdown may take before the process gives up and exits 1. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** The channels this configuration turns on. */
+export function enabledChannels(config: Config, _app: App, logger: Logger): ChannelHandle[] {
+  const channels: ChannelHandle[] = [];
+  if (config.WEB_CHAT)
+    channels.push({
+      name: 'web',
+      // The web chat's routes are built into the server (see buildServer); nothing to start or stop.
+      start: async ({ baseUrl }) => baseUrl,
+      stop: async () => {},
+    });
+  // ── Mount point: Telegram ──────────────────────────────────────────────────────────────────
+  // if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel(config, _app, logger));
+  // Its `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner (polling)
+  // or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
+  if (config.TELEGRAM_BOT_TOKEN)
+    logger.warn('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram channel yet; it is ignored');
+  // ── Mount point: WeChat / WeCom ── same shape: routes for its webhook, start/stop no-ops.
+  return channels;
+}
+
+/** Runs the server until a signal; resolves with the exit code. */
+export async function main(): Promise<number> {
+  const startedAt = Date.now();
+  loadDotEnv();
+  let config: Config;
+  let app: App;
+  let logger: Logger;
+  try {
+    config = loadConfig(process.env);
+    logger = createLogger(config.LOG_LEVEL);
+    app = createApp(config, { logger });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof FlowValidationError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const channels = enabledChannels(config, app, logger);
+  const routes = channels.flatMap((c) => (c.routes ? [{ name: c.name, plugin: c.routes }] : []));
+  const server = buildServer(app, { routes, startedAt });
+  try {
+    await server.listen({ host: config.HOST, port: config.PORT });
+  } catch (err) {
+    process.stderr.write(`${listenProblem(err, config)}\n`);
+    await server.close().catch(() => undefined);
+    return 1;
+  }
+
+  const local = localUrl(server);
+  logger.info({ url: local, port: boundAddress(server)?.port }, `listening on ${local}`);
+  const baseUrl = config.PUBLIC_URL ? withSlash(config.PUBLIC_URL) : local;
+  const started: ChannelHandle[] = [];
+  for (const channel of channels) {
+    const where = await channel.start({ baseUrl });
+    started.push(channel);
+    logger.info(
+      { channel: channel.name, url: where },
+      `channel ${channel.name} on${where ? `: ${where}` : ''}`,
+    );
+  }
+  const names = started.map((c) => c.name);
+  const webUrl = config.WEB_CHAT ? baseUrl : undefined;
+  if (names.length === 0)
+    logger.warn('no channel is enabled (WEB_CHAT=false and no tokens): only /healthz answers');
+  logger.info(
+    { channels: names, webChat: webUrl },
+    `CancelMate is running; channels: ${names.join(', ') || 'none'}${webUrl ? `; open the web chat at ${webUrl}` : ''}`,
+  );
+  return waitForShutdown(server, started, logger);
+}
+
+/** Resolves with the exit code once the first SIGINT/SIGTERM has shut everything down; a second one exits now. */
+function waitForShutdown(
+  server: FastifyInstance,
+  channels: ChannelHandle[],
+  logger: Logger,
+): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }
+      stopping = true;
+      logger.info(
+        { signal },
+        'shutting down: finishing in-flight requests (send the signal again to exit now)',
+      );
+      const timer = setTimeout(() => {
+        logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+      shutdown(server, channels, logger).then(
+        () => {
+          clearTimeout(timer);
+          logger.info('stopped; database closed');
+          resolve(0);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function shutdown(server: FastifyInstance, channels: ChannelHandle[], logger: Logger): Promise<void> {
+  for (const channel of [...channels].reverse()) {
+    try {
+      await channel.stop();
+    } catch (err) {
+      logger.error({ err, channel: channel.name }, 'channel did not stop cleanly');
+    }
+  }
+  // Stops accepting, waits for in-flight requests, then (onClose) closes the database.
+  await server.close();
+}
+
+function boundAddress(server: FastifyInstance): { address: string; port: number } | undefined {
+  const first = server.addresses()[0];
+  return first && typeof first === 'object' ? first : undefined;
+}
+
+/** The address to open on this machine (a wildcard HOST is shown as loopback). */
+function localUrl(server: FastifyInstance): string {
+  const addr = boundAddress(server);
+  if (!addr) return 'http://127.0.0.1/';
+  let host = addr.address;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  if (host === '::') host = '::1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/`;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function listenProblem(err: unknown, config: Config): string {
+  const code = (err as { code?: unknown })?.code;
+  const where = `${config.HOST}:${config.PORT}`;
+  if (code === 'EADDRINUSE')
+    return `Cannot listen on ${where}: the port is already in use. Stop the other program or set PORT to a free port (PORT=0 picks one).`;
+  if (code === 'EACCES')
+    return `Cannot listen on ${where}: permission denied. Use a PORT above 1023, or run behind a reverse proxy.`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `Cannot listen on ${where}: HOST is not an address of this machine. Use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
+  return `Cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

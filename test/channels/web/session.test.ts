@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { apiErrorBody, toApiError } from '../../../src/channels/web/apiError.ts';
+import { escapeHtml, pageHtml } from '../../../src/channels/web/pageHtml.ts';
+import {
+  langFromAcceptLanguage,
+  preferredLang,
+  readSessionId,
+  SESSION_COOKIE,
+  sessionCookie,
+} from '../../../src/channels/web/session.ts';
+
+const ID = '0b6c2a4e-8f1d-4c3b-9a7e-5d2f1e0c9b8a';
+
+describe('session cookie', () => {
+  it('reads our cookie among others and ignores values we could not have issued', () => {
+    expect(readSessionId(`a=1; ${SESSION_COOKIE}=${ID}; b=2`)).toBe(ID);
+    expect(readSessionId(`${SESSION_COOKIE}=not-a-uuid`)).toBeUndefined();
+    expect(readSessionId(`${SESSION_COOKIE}=${ID.toUpperCase()}`)).toBeUndefined();
+    expect(readSessionId(`x${SESSION_COOKIE}=${ID}`)).toBeUndefined();
+    expect(readSessionId(undefined)).toBeUndefined();
+  });
+
+  it('is HttpOnly and SameSite=Lax, Secure on request', () => {
+    expect(sessionCookie(ID, { secure: false, maxAgeSeconds: 60 })).toBe(
+      `${SESSION_COOKIE}=${ID}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax`,
+    );
+    expect(sessionCookie(ID, { secure: true, maxAgeSeconds: 60 })).toMatch(/; Secure$/);
+  });
+});
+
+describe('Accept-Language', () => {
+  it.each([
+    ['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
+    ['zh-Hant-TW', 'zh-CN'],
+    ['en-US,en;q=0.9', 'en'],
+    ['fr-FR,en;q=0.5', 'en'],
+    ['en;q=0.2, zh;q=0.8', 'zh-CN'],
+    ['fr-FR,de;q=0.9', undefined],
+    ['', undefined],
+  ])('%j → %s', (header, lang) => {
+    expect(preferredLang(header)).toBe(lang);
+  });
+
+  it('falls back to the default when nothing matches', () => {
+    expect(langFromAcceptLanguage('fr', 'zh-CN')).toBe('zh-CN');
+  });
+});
+
+describe('page HTML', () => {
+  it('escapes everything it interpolates', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+    const html = pageHtml({ lang: 'en', cssHref: '/c.css?v="><script>', jsHref: '/p.js' });
+    expect(html).toContain('href="/c.css?v=&#34;&#62;&#60;script&#62;"');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('data-lang="en" lang="en" aria-pressed="true"');
+    // The strings blob is one attribute value: no raw quote or angle bracket inside it.
+    const blob = /data-strings="([^"]*)"/.exec(html)?.[1] ?? '';
+    expect(blob).not.toMatch(/[<>"]/);
+    expect(
+      JSON.parse(blob.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))),
+    ).toHaveProperty('en.send', 'Send');
+  });
+});
+
+describe('API errors', () => {
+  it('maps framework errors to codes and speaks the user language', () => {
+    expect(toApiError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }).statusCode).toBe(413);
+    expect(toApiError({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }).code).toBe(
+      'unsupported_media_type',
+    );
+    expect(toApiError(new Error('boom')).statusCode).toBe(500);
+    const body = apiErrorBody(toApiError(new Error('boom')), 'zh-CN');
+    expect(body).toEqual({ error: 'internal', message: '出错了，你的进度已保存。请再发一次。' });
+  });
+});

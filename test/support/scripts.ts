@@ -1,0 +1,67 @@
+/**
+ * Inputs that walk the wrongful-auto-deduction branch with facts to the end (a receipt), for tests.
+ *
+ * @example
+ * for (const text of WRONGFUL_WITH_FACTS.zh) engine.handle({ …, text });
+ */
+export const WRONGFUL_WITH_FACTS = {
+  zh: [
+    '/start',
+    '2',
+    '1',
+    '1',
+    '2',
+    '1',
+    '1',
+    '某某卡盟',
+    'kamen.example.com',
+    'A20261103001',
+    '¥39.9',
+    '2026-11-03',
+    'T-7788',
+    '1',
+    '1',
+    '1',
+    '1',
+    '1',
+  ],
+  en: [
+    '/start',
+    '2',
+    '1',
+    '1',
+    '2',
+    '1',
+    '1',
+    'Shady Cards Ltd',
+    'shady.example.com',
+    'ORD-55512',
+    '$5',
+    '2026-11-02',
+    '跳过',
+    '1',
+    '1',
+    '1',
+    '1',
+    '1',
+  ],
+} as const;
+
+/** The facts typed in {@link WRONGFUL_WITH_FACTS}, as the receipt keeps them. */
+export const FACTS_AS_KEPT = {
+  zh: {
+    merchant: '某某卡盟',
+    url: 'http://kamen.example.com/',
+    order: 'A20261103001',
+    amount: '39.90 CNY',
+    date: '2026-11-03',
+    ticket: 'T-7788',
+  },
+  en: {
+    merchant: 'Shady Cards Ltd',
+    url: 'http://shady.example.com/',
+    order: 'ORD-55512',
+    amount: '5.00 USD',
+    date: '2026-11-02',
+  },
+} as const;
