@@ -99,8 +99,22 @@ export async function main(): Promise<number> {
     { channels: names, webChat: webUrl },
     `CancelMate is running; channels: ${names.join(', ') || 'none'}${webUrl ? `; open the web chat at ${webUrl}` : ''}`,
   );
-  return waitForShutdown(server, started, logger);
+  // Retention: conversations untouched for RETENTION_DAYS go, once at start (createApp) and then daily.
+  const purgeTimer = setInterval(() => {
+    try {
+      app.purge();
+    } catch (err) {
+      logger.error({ err }, 'retention purge failed; it will be tried again tomorrow');
+    }
+  }, PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+  const code = await waitForShutdown(server, started, logger);
+  clearInterval(purgeTimer);
+  return code;
 }
+
+/** How often the retention purge runs while the server is up. */
+export const PURGE_INTERVAL_MS = 24 * 3600_000;
 
 /** Resolves with the exit code once the first SIGINT/SIGTERM has shut everything down; a second one exits now. */
 function waitForShutdown(
