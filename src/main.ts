@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { type App, createApp } from './app.ts';
+import { telegramChannel } from './channels/telegram/channel.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -30,7 +31,7 @@ export interface ChannelHandle {
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** The channels this configuration turns on. */
-export function enabledChannels(config: Config, _app: App, logger: Logger): ChannelHandle[] {
+export function enabledChannels(config: Config, app: App, logger: Logger): ChannelHandle[] {
   const channels: ChannelHandle[] = [];
   if (config.WEB_CHAT)
     channels.push({
@@ -39,12 +40,9 @@ export function enabledChannels(config: Config, _app: App, logger: Logger): Chan
       start: async ({ baseUrl }) => baseUrl,
       stop: async () => {},
     });
-  // ── Mount point: Telegram ──────────────────────────────────────────────────────────────────
-  // if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel(config, _app, logger));
-  // Its `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner (polling)
-  // or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
-  if (config.TELEGRAM_BOT_TOKEN)
-    logger.warn('TELEGRAM_BOT_TOKEN is set, but this build has no Telegram channel yet; it is ignored');
+  // Telegram: `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner
+  // (polling) or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
+  if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel({ config, app, logger }));
   // ── Mount point: WeChat / WeCom ── same shape: routes for its webhook, start/stop no-ops.
   return channels;
 }
@@ -84,7 +82,16 @@ export async function main(): Promise<number> {
   const baseUrl = config.PUBLIC_URL ? withSlash(config.PUBLIC_URL) : local;
   const started: ChannelHandle[] = [];
   for (const channel of channels) {
-    const where = await channel.start({ baseUrl });
+    let where: string | undefined;
+    try {
+      where = await channel.start({ baseUrl });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`Channel ${channel.name} could not start: ${reason}\n`);
+      logger.error({ channel: channel.name, error: reason }, 'channel failed to start; shutting down');
+      await shutdown(server, started, logger).catch(() => undefined);
+      return 1;
+    }
     started.push(channel);
     logger.info(
       { channel: channel.name, url: where },

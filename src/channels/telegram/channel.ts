@@ -1,0 +1,95 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Bot } from 'grammy';
+import type { App } from '../../app.ts';
+import { type Config, ConfigError } from '../../config.ts';
+import type { Logger } from '../../logger.ts';
+import { createTelegramBot } from './bot.ts';
+import { setupCommands } from './commands.ts';
+import { WebhookUrlError } from './errors.ts';
+import { TELEGRAM_CHANNEL } from './guide.ts';
+import { type PollingHandle, startPolling } from './polling.ts';
+import { describeError } from './safeLog.ts';
+import { ensureWebhook, requireWebhookSecret, telegramWebhookRoute } from './webhook.ts';
+
+/**
+ * The Telegram channel as `main.ts` runs channels: `routes` (webhook mode only) is mounted on the server
+ * before it listens; `start` sets the command menu and then long-polls (TELEGRAM_MODE=polling, the
+ * default) or registers the webhook at `${baseUrl}telegram/webhook`; `stop` stops polling (a webhook
+ * stays registered, so Telegram keeps updates for up to 24 h while the server is down).
+ *
+ * @example
+ * ```ts
+ * if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel({ config, app, logger }));
+ * ```
+ */
+export interface TelegramChannel {
+  name: 'telegram';
+  routes?: FastifyPluginAsync;
+  /** Returns where users reach the bot (`https://t.me/<username>`). */
+  start(ctx: { baseUrl: string }): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+/**
+ * See {@link TelegramChannel}. Throws ConfigError without TELEGRAM_BOT_TOKEN and WebhookSecretError in
+ * webhook mode without a secret; `start` throws WebhookUrlError for a webhook base URL that is not https.
+ *
+ * @example
+ * ```ts
+ * const telegram = telegramChannel({ config, app, logger });
+ * if (telegram.routes) await server.register(telegram.routes);
+ * await server.listen({ port: 3000 });
+ * console.log(await telegram.start({ baseUrl: 'https://cancelmate.example.org/' })); // https://t.me/…
+ * ```
+ */
+export function telegramChannel(deps: { config: Config; app: App; logger: Logger }): TelegramChannel {
+  const { config, app, logger } = deps;
+  const token = config.TELEGRAM_BOT_TOKEN;
+  if (!token)
+    throw new ConfigError(['TELEGRAM_BOT_TOKEN is not set; enable the Telegram channel only with one']);
+  const bot = createTelegramBot({
+    engine: app.engine,
+    token,
+    logger,
+    tr: app.tr,
+    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+  });
+  const webhook = config.TELEGRAM_MODE === 'webhook';
+  const secret = config.TELEGRAM_WEBHOOK_SECRET;
+  let polling: PollingHandle | undefined;
+
+  const menu = async () => {
+    try {
+      await setupCommands(bot, app.tr);
+    } catch (err) {
+      logger.warn({ channel: TELEGRAM_CHANNEL, error: describeError(err) }, 'telegram command menu not set');
+    }
+  };
+
+  return {
+    name: TELEGRAM_CHANNEL,
+    ...(webhook ? { routes: webhookRoutes(bot, secret) } : {}),
+    async start({ baseUrl }) {
+      if (webhook && !baseUrl.startsWith('https://') && !config.TELEGRAM_API_ROOT)
+        throw new WebhookUrlError(baseUrl);
+      await bot.init();
+      await menu();
+      if (webhook) {
+        await ensureWebhook(bot, baseUrl, secret);
+        logger.info({ channel: TELEGRAM_CHANNEL, mode: 'webhook' }, 'telegram webhook registered');
+      } else {
+        polling = await startPolling(bot, logger);
+      }
+      return `https://t.me/${bot.botInfo.username}`;
+    },
+    async stop() {
+      await polling?.stop();
+    },
+  };
+}
+
+/** The webhook route as a Fastify plugin; the secret is checked now, so a bad one stops start-up early. */
+function webhookRoutes(bot: Bot, secret: string | undefined): FastifyPluginAsync {
+  const checked = requireWebhookSecret(secret);
+  return async (scope) => telegramWebhookRoute(scope, bot, { secret: checked });
+}

@@ -1,0 +1,245 @@
+import type { Engine } from '../../dialogue/engine.ts';
+import type { Inbound } from '../../dialogue/types.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import type { Logger } from '../../logger.ts';
+import { parseCallbackData } from './callbackData.ts';
+import { RecentUpdates } from './recentUpdates.ts';
+import { sendReplies } from './render.ts';
+import { describeError } from './safeLog.ts';
+import type { TelegramIO } from './telegramIO.ts';
+import { type ChannelTexts, channelTexts, userLang } from './texts.ts';
+import { classifyUpdate, type TgUpdate, type TgUser } from './update.ts';
+
+/**
+ * The channel name the engine and the transcript see.
+ *
+ * @example
+ * ```ts
+ * engine.conversationOf(TELEGRAM_CHANNEL, String(from.id));
+ * ```
+ */
+export const TELEGRAM_CHANNEL = 'telegram';
+
+/**
+ * What the guide needs of the engine (an `Engine` fits; tests may wrap one).
+ *
+ * @example
+ * ```ts
+ * const wrapped: GuideEngine = {
+ *   handleWithStatus: (inbound) => engine.handleWithStatus(inbound),
+ *   conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
+ * };
+ * ```
+ */
+export type GuideEngine = Pick<Engine, 'handleWithStatus' | 'conversationOf'>;
+
+/**
+ * Options of {@link TelegramGuide}.
+ *
+ * @example
+ * ```ts
+ * const opts: TelegramGuideOptions = { engine: app.engine, logger, tr: app.tr, standalone: false };
+ * ```
+ */
+export interface TelegramGuideOptions {
+  engine: GuideEngine;
+  logger: Logger;
+  /** The app's translator, for the apology and the `telegram.*` strings; default: the bundled locales. */
+  tr?: Translator;
+  /**
+   * True when the guide owns the bot (the grammY bot): it answers every button press and points group
+   * mentions to a private chat. False as middleware in someone else's bot (Telegraf): whatever is not
+   * the guide's (group messages, other buttons) is left to the next handler.
+   */
+  standalone: boolean;
+  /** How many update ids of the channel's own replies to remember against redelivery (see RecentUpdates). */
+  recentLimit?: number;
+}
+
+/**
+ * The Telegram conversation logic, independent of the bot library: one update in, the engine asked,
+ * the replies sent through a {@link TelegramIO}. Private chats only; text goes to the engine as
+ * `{ channel: 'telegram', userId, messageId: 'u<update_id>', text, langHint }`, a button press as
+ * `{ …, choice, turn }` (answered at once, its keyboard removed afterwards); anything else that is not
+ * text gets a short localized hint without touching the dialogue.
+ *
+ * Redelivered updates (same `update_id`) are answered once: the engine says when a message id is a
+ * duplicate (`handleWithStatus`), which holds across restarts; the channel's own hints and pointers,
+ * which never reach the engine, are de-duplicated in memory (RecentUpdates). The price: when sending
+ * the replies fails after the engine took the message, the user gets the apology ("please send that
+ * again"), and a redelivery of that update does not resend them.
+ *
+ * @example
+ * ```ts
+ * const guide = new TelegramGuide({ engine, logger, standalone: true });
+ * try {
+ *   await guide.handle(ctx.update, grammyIO(ctx.api, ctx.me));
+ * } catch (err) {
+ *   await guide.recover(err, ctx.update, grammyIO(ctx.api, ctx.me));
+ * }
+ * ```
+ */
+export class TelegramGuide {
+  private readonly recent: RecentUpdates;
+  private readonly say: ChannelTexts;
+
+  constructor(private readonly opts: TelegramGuideOptions) {
+    this.recent = new RecentUpdates(opts.recentLimit);
+    this.say = channelTexts(opts.tr);
+  }
+
+  /** Handles one update; false when it is not the guide's (leave it to the next handler). Throws on failure. */
+  async handle(update: TgUpdate, io: TelegramIO): Promise<boolean> {
+    const kind = classifyUpdate(update, io.me);
+    const { standalone } = this.opts;
+    switch (kind.type) {
+      case 'text':
+        return this.converse(io, update, kind.chatId, kind.from, { text: kind.text });
+      case 'press': {
+        const pressed = parseCallbackData(kind.data);
+        if (!pressed && !standalone) return false;
+        await this.answer(io, kind.queryId, kind.from);
+        if (!pressed) return true;
+        return this.converse(io, update, kind.chatId, kind.from, pressed, kind.messageId);
+      }
+      case 'notText':
+      case 'edited': {
+        const key = kind.type === 'edited' ? 'telegram.edited' : 'telegram.notText';
+        const text = this.say(userLang(kind.from.language_code), key);
+        return this.once(update, () => io.sendText(kind.chatId, text));
+      }
+      case 'groupCall': {
+        if (!standalone) return false;
+        const link = `https://t.me/${io.me.username}`;
+        const text = this.say(userLang(kind.from.language_code), 'telegram.groupPointer', { link });
+        return this.once(update, () => io.sendText(kind.chatId, text));
+      }
+      case 'groupPress':
+        if (!standalone) return false;
+        await this.answer(io, kind.queryId, undefined);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * After {@link TelegramGuide.handle} threw: a user who blocked the bot (403) is logged and left alone;
+   * anything else is logged and the user in a private chat gets the engine's apology. Never throws.
+   * Logs carry the salted conversation id, never the chat id, user id or message text.
+   */
+  async recover(err: unknown, update: TgUpdate, io: TelegramIO): Promise<void> {
+    const kind = classifyUpdate(update, io.me);
+    const target = 'from' in kind ? kind : undefined;
+    const code = io.errorCode(err);
+    const where = {
+      channel: TELEGRAM_CHANNEL,
+      update: updateType(update),
+      ...(target ? { conversation: this.conversationOf(target.from) } : {}),
+    };
+    const { logger } = this.opts;
+    if (code === 403) {
+      logger.warn({ ...where, code }, 'telegram user blocked the bot (or left); reply dropped');
+      return;
+    }
+    logger.error({ ...where, error: describeError(err, code) }, 'telegram update failed; apologising');
+    if (!target || target.type === 'groupCall') return;
+    try {
+      await io.sendText(target.chatId, this.say(userLang(target.from.language_code), 'error'));
+    } catch (again) {
+      logger.warn(
+        { ...where, error: describeError(again, io.errorCode(again)) },
+        'telegram apology could not be sent',
+      );
+    }
+  }
+
+  /** One message to the engine; its replies are sent unless the engine has answered this update before. */
+  private async converse(
+    io: TelegramIO,
+    update: TgUpdate,
+    chatId: number,
+    from: TgUser,
+    input: { text: string } | { choice: string; turn?: number },
+    pressedMessageId?: number,
+  ): Promise<boolean> {
+    const { replies, duplicate } = this.opts.engine.handleWithStatus(this.inbound(from, update, input));
+    if (duplicate) {
+      this.skipped(update);
+      return true;
+    }
+    if (pressedMessageId !== undefined) await this.removeKeyboard(io, chatId, pressedMessageId);
+    await sendReplies(io, chatId, replies);
+    return true;
+  }
+
+  private inbound(from: TgUser, update: TgUpdate, input: Partial<Inbound>): Inbound {
+    return {
+      ...input,
+      channel: TELEGRAM_CHANNEL,
+      userId: String(from.id),
+      messageId: `u${update.update_id}`,
+      ...(from.language_code ? { langHint: from.language_code } : {}),
+    };
+  }
+
+  private conversationOf(from: TgUser): string {
+    return this.opts.engine.conversationOf(TELEGRAM_CHANNEL, String(from.id));
+  }
+
+  private skipped(update: TgUpdate): void {
+    this.opts.logger.debug(
+      { channel: TELEGRAM_CHANNEL, update: updateType(update) },
+      'duplicate update skipped',
+    );
+  }
+
+  /** Runs `work` unless this update id was taken on before; a failed update is released for redelivery. */
+  private async once(update: TgUpdate, work: () => Promise<void>): Promise<boolean> {
+    if (!this.recent.claim(update.update_id)) {
+      this.skipped(update);
+      return true;
+    }
+    try {
+      await work();
+    } catch (err) {
+      this.recent.release(update.update_id);
+      throw err;
+    }
+    return true;
+  }
+
+  /** answerCallbackQuery, whatever happens next; a failure here is logged and does not stop the reply. */
+  private async answer(io: TelegramIO, queryId: string, from: TgUser | undefined): Promise<void> {
+    try {
+      await io.answerCallback(queryId);
+    } catch (err) {
+      this.opts.logger.warn(
+        {
+          channel: TELEGRAM_CHANNEL,
+          ...(from ? { conversation: this.conversationOf(from) } : {}),
+          error: describeError(err, io.errorCode(err)),
+        },
+        'telegram answerCallbackQuery failed',
+      );
+    }
+  }
+
+  /** Old buttons disappear once pressed; "message is not modified" and too-old messages are fine. */
+  private async removeKeyboard(io: TelegramIO, chatId: number, messageId: number): Promise<void> {
+    try {
+      await io.removeKeyboard(chatId, messageId);
+    } catch (err) {
+      const code = io.errorCode(err);
+      if (code !== 400) throw err;
+      this.opts.logger.debug({ channel: TELEGRAM_CHANNEL, code }, 'telegram keyboard already gone');
+    }
+  }
+}
+
+function updateType(update: TgUpdate): string {
+  if (update.callback_query) return 'callback_query';
+  if (update.edited_message) return 'edited_message';
+  if (update.message) return 'message';
+  return 'other';
+}
