@@ -1,4 +1,4 @@
-import type { Command, MatchableChoice } from '../understand/match.ts';
+import { COMMANDS, type Command, type MatchableChoice } from '../understand/match.ts';
 import type { ConversationState } from './conversation.ts';
 import { stateChoices } from './render.ts';
 import type { StepEnv } from './step.ts';
@@ -48,19 +48,8 @@ export function matchable(env: StepEnv, conv: ConversationState, offered: Choice
   });
 }
 
-const WORD_COMMANDS = [
-  'restart',
-  'back',
-  'help',
-  'language',
-  'zh',
-  'en',
-  'refund',
-  'redflag',
-  'receipt',
-  'mydata',
-  'forget',
-] as const;
+/** Every command but `start`, which is only ever sent as /start. */
+const WORD_COMMANDS = COMMANDS.filter((c) => c !== 'start');
 
 /** The words (both languages) that trigger each command, from locales/<lang>/common.json. */
 export function commandWords(env: StepEnv): Partial<Record<Command, string[]>> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 
 /** The repository root, for the real flows and locales. */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -16,7 +16,7 @@ export const ROOT = join(import.meta.dirname, '..', '..');
  */
 export function testApp(
   env: Record<string, string> = {},
-  opts: { clock?: () => Date; dataDir?: string } = {},
+  opts: { clock?: () => Date; dataDir?: string; logger?: Logger } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cancelmate-test-'));
   const config = loadConfig({
@@ -27,7 +27,7 @@ export function testApp(
     ...env,
   });
   const app: App = createApp(config, {
-    logger: createLogger('silent'),
+    logger: opts.logger ?? createLogger('silent'),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return {
@@ -37,20 +37,5 @@ export function testApp(
       app.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-/** A tiny chat driver: sends text or a choice and returns the single reply. */
-export function driver(app: App, channel = 'test', userId = 'u1') {
-  let n = 0;
-  const send = (input: { text?: string; choice?: string; turn?: number }) => {
-    n += 1;
-    return app.engine.handle({ channel, userId, messageId: `m${n}`, ...input });
-  };
-  return {
-    send,
-    text: (text: string) => send({ text }),
-    /** Presses the choice whose label contains `label` in the last reply. */
-    last: undefined as undefined | ReturnType<typeof send>,
   };
 }

@@ -1,26 +1,12 @@
-/**
- * A real CancelMate app (real flows and locales, SQLite in a temp DATA_DIR) wired to the grammY bot
- * and the project's fake Bot API over loopback, with the log captured as JSON lines.
- *
- * @example
- * ```ts
- * const h = await startHarness();
- * await h.bot.handleUpdate(h.api.textUpdate(42, '/start', { languageCode: 'zh-hans' }));
- * expect(h.lastSent(42)?.text).toContain('会员取消助手');
- * await h.close();
- * ```
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bot } from 'grammy';
 import type { Message, Update } from 'grammy/types';
-import { type App, createApp } from '../../../src/app.ts';
+import type { App } from '../../../src/app.ts';
 import { createTelegramBot } from '../../../src/channels/telegram/bot.ts';
 import type { GuideEngine } from '../../../src/channels/telegram/guide.ts';
-import { loadConfig } from '../../../src/config.ts';
 import type { Engine } from '../../../src/dialogue/engine.ts';
 import { createLogger, type Logger } from '../../../src/logger.ts';
+import { testApp } from '../../support/app.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fakeBotApi.ts';
 
 /** The repository root, for the real flows and locales. */
@@ -31,22 +17,7 @@ export function realApp(
   logger: Logger = createLogger('silent'),
   env: Record<string, string> = {},
 ): { app: App; cleanup(): void } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cancelmate-telegram-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    FLOWS_DIR: join(ROOT, 'flows'),
-    LOCALES_DIR: join(ROOT, 'locales'),
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const app = createApp(config, { logger });
-  return {
-    app,
-    cleanup() {
-      app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return testApp(env, { logger });
 }
 
 /** A pino logger at debug level whose JSON lines land in `lines`. */
