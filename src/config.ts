@@ -105,6 +105,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(
       'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE=webhook (Telegram sends it back on every update)',
     );
+  if (c.TELEGRAM_MODE === 'webhook' && c.TELEGRAM_BOT_TOKEN && !c.PUBLIC_URL)
+    problems.push(
+      'PUBLIC_URL is required when TELEGRAM_MODE=webhook (the webhook is registered at PUBLIC_URL/telegram/webhook)',
+    );
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,

@@ -29,6 +29,13 @@ describe('config', () => {
     expect(() =>
       loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_MODE: 'webhook' }),
     ).toThrow(/TELEGRAM_WEBHOOK_SECRET is required/);
+    expect(() =>
+      loadConfig({
+        TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_SECRET: 'abc',
+      }),
+    ).toThrow(/PUBLIC_URL is required when TELEGRAM_MODE=webhook/);
   });
 
   it('treats empty values as unset', () => {

@@ -123,6 +123,15 @@ export class Engine {
     }
   }
 
+  /** The language a channel user's conversation is in, if there is one (for a channel's own short texts). */
+  languageOf(channel: string, userId: string): Lang | undefined {
+    try {
+      return this.deps.store.load(this.conversationOf(channel, userId))?.lang;
+    } catch {
+      return undefined;
+    }
+  }
+
   private langOf(id: string, msg: Inbound): Lang {
     try {
       const lang = this.deps.store.load(id)?.lang;

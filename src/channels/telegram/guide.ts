@@ -1,5 +1,5 @@
 import type { Engine } from '../../dialogue/engine.ts';
-import type { Inbound } from '../../dialogue/types.ts';
+import type { Inbound, Lang } from '../../dialogue/types.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../logger.ts';
 import { parseCallbackData } from './callbackData.ts';
@@ -31,7 +31,8 @@ export const TELEGRAM_CHANNEL = 'telegram';
  * };
  * ```
  */
-export type GuideEngine = Pick<Engine, 'handleWithStatus' | 'conversationOf'>;
+export type GuideEngine = Pick<Engine, 'handleWithStatus' | 'conversationOf'> &
+  Partial<Pick<Engine, 'languageOf'>>;
 
 /**
  * Options of {@link TelegramGuide}.
@@ -105,13 +106,13 @@ export class TelegramGuide {
       case 'notText':
       case 'edited': {
         const key = kind.type === 'edited' ? 'telegram.edited' : 'telegram.notText';
-        const text = this.say(userLang(kind.from.language_code), key);
+        const text = this.say(this.langFor(kind.from), key);
         return this.once(update, () => io.sendText(kind.chatId, text));
       }
       case 'groupCall': {
         if (!standalone) return false;
         const link = `https://t.me/${io.me.username}`;
-        const text = this.say(userLang(kind.from.language_code), 'telegram.groupPointer', { link });
+        const text = this.say(this.langFor(kind.from), 'telegram.groupPointer', { link });
         return this.once(update, () => io.sendText(kind.chatId, text));
       }
       case 'groupPress':
@@ -145,7 +146,7 @@ export class TelegramGuide {
     logger.error({ ...where, error: describeError(err, code) }, 'telegram update failed; apologising');
     if (!target || target.type === 'groupCall') return;
     try {
-      await io.sendText(target.chatId, this.say(userLang(target.from.language_code), 'error'));
+      await io.sendText(target.chatId, this.say(this.langFor(target.from), 'error'));
     } catch (again) {
       logger.warn(
         { ...where, error: describeError(again, io.errorCode(again)) },
@@ -181,6 +182,11 @@ export class TelegramGuide {
       messageId: `u${update.update_id}`,
       ...(from.language_code ? { langHint: from.language_code } : {}),
     };
+  }
+
+  /** The conversation's language when the user has one (they may have switched), else Telegram's hint. */
+  private langFor(from: TgUser): Lang {
+    return this.opts.engine.languageOf?.(TELEGRAM_CHANNEL, String(from.id)) ?? userLang(from.language_code);
   }
 
   private conversationOf(from: TgUser): string {

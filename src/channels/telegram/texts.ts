@@ -1,5 +1,4 @@
-import enCommon from '../../../locales/en/common.json' with { type: 'json' };
-import zhCommon from '../../../locales/zh-CN/common.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
 import { type Lang, langFromHint } from '../../dialogue/types.ts';
 import type { Translator } from '../../i18n/translator.ts';
 
@@ -17,7 +16,14 @@ import type { Translator } from '../../i18n/translator.ts';
  */
 export type ChannelTexts = (lang: Lang, key: string, vars?: Record<string, string>) => string;
 
-const BUNDLED: Record<Lang, unknown> = { 'zh-CN': zhCommon, en: enCommon };
+let bundled: Record<Lang, unknown> | undefined;
+/** The shipped locale files, read once on first use (only when no translator is given). */
+function bundledLocales(): Record<Lang, unknown> {
+  const read = (lang: Lang): unknown =>
+    JSON.parse(readFileSync(new URL(`../../../locales/${lang}/common.json`, import.meta.url), 'utf8'));
+  bundled ??= { 'zh-CN': read('zh-CN'), en: read('en') };
+  return bundled;
+}
 
 /**
  * Strings from `tr` (the app's locales) or, without one, from the bundled locale files.
@@ -32,7 +38,7 @@ export function channelTexts(tr?: Translator): ChannelTexts {
   return (lang, key, vars) => {
     const found = key.split('.').reduce<unknown>((node, part) => {
       return typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
-    }, BUNDLED[lang]);
+    }, bundledLocales()[lang]);
     const text = typeof found === 'string' ? found : key;
     return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name: string) => vars?.[name] ?? m);
   };

@@ -53,6 +53,14 @@ describe('grammY bot: what is not a plain private text', () => {
     },
   );
 
+  it('uses the language the user picked in the conversation, over Telegram’s language_code', async () => {
+    h = await startHarness();
+    await h.bot.handleUpdate(h.api.textUpdate(CHAT, '/start', { languageCode: ZH }));
+    await h.bot.handleUpdate(h.api.textUpdate(CHAT, 'English', { languageCode: ZH }));
+    await h.bot.handleUpdate(h.api.stickerUpdate(CHAT, { languageCode: ZH }));
+    expect(h.api.sentTexts(CHAT).at(-1)).toContain('I can only read text');
+  });
+
   it('says nothing to a service message (a pin) in a private chat', async () => {
     h = await startHarness();
     const chat = { id: CHAT, type: 'private' as const, first_name: 'Test' };

@@ -50,7 +50,12 @@ describe('telegramChannel (the shape main.ts runs)', () => {
 
   it('webhook: mounts its route (own body limit), registers at baseUrl and answers deliveries', async () => {
     const { logger } = captureLogger();
-    const env = { TELEGRAM_API_ROOT: api.apiRoot, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET };
+    const env = {
+      TELEGRAM_API_ROOT: api.apiRoot,
+      TELEGRAM_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      PUBLIC_URL: 'http://127.0.0.1:3000',
+    };
     channel = telegramChannel({ config: config(env), app, logger });
     const routes = channel.routes;
     if (!routes) throw new Error('webhook mode must have routes');
@@ -83,6 +88,7 @@ describe('telegramChannel (the shape main.ts runs)', () => {
         TELEGRAM_API_ROOT: api.apiRoot,
         TELEGRAM_MODE: 'webhook',
         TELEGRAM_WEBHOOK_SECRET: SECRET,
+        PUBLIC_URL: 'http://127.0.0.1:3000',
       };
       channel = telegramChannel({ config: config(env), app: limited.app, logger });
       const plugin = channel.routes;
