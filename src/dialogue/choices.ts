@@ -1,3 +1,4 @@
+import type { Translator } from '../i18n/translator.ts';
 import { COMMANDS, type Command, type MatchableChoice } from '../understand/match.ts';
 import type { ConversationState } from './conversation.ts';
 import { stateChoices } from './render.ts';
@@ -51,10 +52,15 @@ export function matchable(env: StepEnv, conv: ConversationState, offered: Choice
 /** Every command but `start`, which is only ever sent as /start. */
 const WORD_COMMANDS = COMMANDS.filter((c) => c !== 'start');
 
-/** The words (both languages) that trigger each command, from locales/<lang>/common.json. */
+const wordsCache = new WeakMap<Translator, Partial<Record<Command, string[]>>>();
+
+/** The words (both languages) that trigger each command, from locales/<lang>/common.json (read once per translator). */
 export function commandWords(env: StepEnv): Partial<Record<Command, string[]>> {
+  const cached = wordsCache.get(env.tr);
+  if (cached) return cached;
   const out: Partial<Record<Command, string[]>> = {};
   for (const cmd of WORD_COMMANDS) out[cmd] = LANGS.flatMap((l) => env.tr.list(l, `commandWords.${cmd}`));
+  wordsCache.set(env.tr, out);
   return out;
 }
 

@@ -25,6 +25,9 @@ export interface Translator {
   tree(lang: Lang, namespace: string, key: string): unknown;
 }
 
+/** How many translations are remembered before the memo starts afresh. */
+const MEMO_LIMIT = 10_000;
+
 /** Builds a {@link Translator} synchronously from already-parsed resources. */
 export function createTranslator(locales: Record<Lang, Record<string, Record<string, unknown>>>): Translator {
   const instance: i18n = i18next.createInstance();
@@ -40,20 +43,32 @@ export function createTranslator(locales: Record<Lang, Record<string, Record<str
     interpolation: { escapeValue: false },
   });
   const fixed = Object.fromEntries(LANGS.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, i18n['t']>;
+  // Resources never change after start, so a translation is a pure function of its inputs: remember the
+  // recent ones (a message renders dozens of strings; i18next's lookup is most of the pure step's cost).
+  const memo = new Map<string, string>();
+  const translate = (lang: Lang, ns: string, key: string, vars?: Record<string, string | number>): string => {
+    const id = `${lang}\u0000${ns}\u0000${key}\u0000${vars ? JSON.stringify(vars) : ''}`;
+    const hit = memo.get(id);
+    if (hit !== undefined) return hit;
+    const out = fixed[lang](key, { ns, ...(vars ?? {}) }) as string;
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(id, out);
+    return out;
+  };
   return {
     text(lang, text, vars) {
       if (typeof text !== 'string') return interpolate(text[lang], vars);
-      return fixed[lang](text, { ns: 'flow', ...(vars ?? {}) }) as string;
+      return translate(lang, 'flow', text, vars);
     },
     common(lang, key, vars) {
-      return fixed[lang](key, { ns: 'common', ...(vars ?? {}) }) as string;
+      return translate(lang, 'common', key, vars);
     },
     list(lang, key) {
       const v: unknown = fixed[lang](key, { ns: 'common', returnObjects: true });
       return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     },
     ns(lang, namespace, key, vars) {
-      return fixed[lang](key, { ns: namespace, ...(vars ?? {}) }) as string;
+      return translate(lang, namespace, key, vars);
     },
     tree(lang, namespace, key) {
       return fixed[lang](key, { ns: namespace, returnObjects: true }) as unknown;
