@@ -70,6 +70,8 @@ export interface WireReply {
   choices: { id: string; label: string }[];
   turn?: number;
   receipt?: { id: string; token: string };
+  /** Files sent inline (the data export); receipts are not, they are fetched by link. */
+  files?: { filename: string; contentType: string; content: string }[];
 }
 
 /** The `POST /api/chat` response body. */
@@ -79,12 +81,21 @@ export interface ChatResponse {
   lang: string;
 }
 
-/** Engine replies → wire replies (attachments stay on the server: receipts are fetched by link). */
+/** Engine replies → wire replies (a receipt's files stay on the server and are fetched by link). */
 export function toWireReplies(replies: readonly Reply[]): WireReply[] {
   return replies.map((r) => ({
     text: r.text,
     choices: (r.choices ?? []).map((c) => ({ id: c.id, label: c.label })),
     ...(r.turn === undefined ? {} : { turn: r.turn }),
     ...(r.receipt ? { receipt: { id: r.receipt.id, token: r.receipt.token } } : {}),
+    ...(!r.receipt && r.attachments?.length
+      ? {
+          files: r.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.content,
+          })),
+        }
+      : {}),
   }));
 }

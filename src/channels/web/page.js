@@ -72,10 +72,23 @@ function receiptLinks(receipt) {
   return links;
 }
 
+/** Download links for files sent inline (the "my data" export), built from the reply itself. */
+function fileLinks(files) {
+  const links = make('p', 'receipt');
+  for (const file of files) {
+    const link = make('a', '', file.filename);
+    link.href = URL.createObjectURL(new Blob([file.content], { type: file.contentType }));
+    link.setAttribute('download', file.filename);
+    links.append(link);
+  }
+  return links;
+}
+
 /** A guide reply: its text, receipt links, and its choices as buttons (only the newest reply keeps them). */
 function renderReply(reply) {
   const item = bubble('guide', reply.text);
   if (reply.receipt) item.append(receiptLinks(reply.receipt));
+  if (Array.isArray(reply.files) && reply.files.length > 0) item.append(fileLinks(reply.files));
   if (Array.isArray(reply.choices) && reply.choices.length > 0) {
     const group = make('div', 'choices');
     group.setAttribute('role', 'group');

@@ -103,4 +103,23 @@ describe('receipt routes', () => {
       404,
     );
   });
+
+  it('send the "my data" export inline as a file the page can offer for download', async () => {
+    t = await startTestServer();
+    const { cookie } = await finish(t.server);
+    const res = await postChat(t.server, { text: '我的数据', messageId: 'd1' }, { cookie });
+    const data = res.json().replies.at(-1);
+    expect(data.text).toContain('这是我保存的关于你的全部数据');
+    expect(data.files).toHaveLength(1);
+    expect(data.files[0].filename).toBe('cancelmate-my-data.json');
+    const exported = JSON.parse(data.files[0].content);
+    expect(exported.receipts).toHaveLength(1);
+    expect(exported.transcript.length).toBeGreaterThan(10);
+    // Receipt replies carry links, never the files themselves.
+    const receiptReply = (await postChat(t.server, { text: '收据', messageId: 'd2' }, { cookie }))
+      .json()
+      .replies.at(-1);
+    expect(receiptReply.receipt).toBeDefined();
+    expect(receiptReply.files).toBeUndefined();
+  });
 });
