@@ -15,6 +15,17 @@ const ZH = 'zh-hans';
 const CHAT = 987_654_321;
 const SECRET_TEXT = '我的订单号是 XY-778899';
 
+/** Wraps the engine so that its next `flaky.failures` calls throw. */
+function failing(flaky: { failures: number }) {
+  return (engine: Engine): GuideEngine => ({
+    handleWithStatus(inbound) {
+      if (flaky.failures-- > 0) throw new Error('simulated engine failure');
+      return engine.handleWithStatus(inbound);
+    },
+    conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
+  });
+}
+
 function lines(logs: string[]): Array<Record<string, unknown>> {
   return logs.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
@@ -165,15 +176,8 @@ describe('grammY bot when things go wrong', () => {
   });
 
   it('apologises when handling fails (engine throws once), and the next message works', async () => {
-    let failures = 1;
-    const wrap = (engine: Engine): GuideEngine => ({
-      handleWithStatus(inbound) {
-        if (failures-- > 0) throw new Error('simulated engine failure');
-        return engine.handleWithStatus(inbound);
-      },
-      conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
-    });
-    h = await startHarness({ wrap });
+    const flaky = { failures: 1 };
+    h = await startHarness({ wrap: failing(flaky) });
     await h.say(CHAT, SECRET_TEXT, ZH);
     expect(h.api.sentTexts(CHAT)).toEqual(['抱歉，出了点问题，你的进度没有丢。请再发一次。']);
     const failed = lines(h.logs).find((l) => l.level === 50);
@@ -186,17 +190,10 @@ describe('grammY bot when things go wrong', () => {
   });
 
   it('apologises in English to an English user whose button press fails, and still answers the press', async () => {
-    let failures = 0;
-    const wrap = (engine: Engine): GuideEngine => ({
-      handleWithStatus(inbound) {
-        if (failures-- > 0) throw new Error('simulated engine failure');
-        return engine.handleWithStatus(inbound);
-      },
-      conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
-    });
-    h = await startHarness({ wrap });
+    const flaky = { failures: 0 };
+    h = await startHarness({ wrap: failing(flaky) });
     await h.say(CHAT, '/start', 'en');
-    failures = 1;
+    flaky.failures = 1;
     await h.press(CHAT, 'cancel', 'en');
     expect(h.api.calls.filter((c) => c.method === 'answerCallbackQuery' && c.status === 200)).toHaveLength(1);
     expect(h.api.sentTexts(CHAT).at(-1)).toBe(
