@@ -106,16 +106,23 @@ export class UpdateFactory {
     private readonly bot: BotUser = DEFAULT_BOT,
   ) {}
 
+  /** The fields every new incoming message has: a fresh id, now, the private chat and its user. */
+  private newMessage(chatId: number, opts: UpdateSenderOptions) {
+    return {
+      message_id: this.messageIds.next(),
+      date: unixNow(),
+      chat: chatOf(chatId, opts),
+      from: userOf(chatId, opts),
+    };
+  }
+
   /** A `message` update with text; `/command` text gets its `bot_command` entity unless `entities` is given. */
   textUpdate(chatId: number, text: string, opts: TextUpdateOptions = {}): Update {
     const entities = opts.entities ?? commandEntities(text);
     return {
       update_id: this.updateIds.next(),
       message: {
-        message_id: this.messageIds.next(),
-        date: unixNow(),
-        chat: chatOf(chatId, opts),
-        from: userOf(chatId, opts),
+        ...this.newMessage(chatId, opts),
         text,
         ...(entities.length > 0 ? { entities } : {}),
       },
@@ -154,10 +161,7 @@ export class UpdateFactory {
     return {
       update_id: this.updateIds.next(),
       message: {
-        message_id: this.messageIds.next(),
-        date: unixNow(),
-        chat: chatOf(chatId, opts),
-        from: userOf(chatId, opts),
+        ...this.newMessage(chatId, opts),
         sticker: {
           file_id: 'CAACAgIAAxkBAAFAKE-sticker',
           file_unique_id: 'AgADFAKE',
