@@ -1,9 +1,10 @@
+import { LANGS } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { COMMANDS, type Command, type MatchableChoice } from '../understand/match.ts';
 import type { ConversationState } from './conversation.ts';
 import { stateChoices } from './render.ts';
 import type { StepEnv } from './step.ts';
-import { type Choice, LANGS } from './types.ts';
+import type { Choice } from './types.ts';
 
 /**
  * The choices shown with each question: the flow's own, then the engine's (skip on a fact question,

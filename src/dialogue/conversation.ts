@@ -1,6 +1,6 @@
 import type { FlowContext } from '../flows/context.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { ShownSteps } from './render.ts';
-import type { Lang } from './types.ts';
 
 /**
  * Everything the engine keeps about one conversation between messages (stored as JSON in SQLite).

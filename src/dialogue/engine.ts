@@ -1,4 +1,5 @@
 import type { FlowBundle } from '../flows/bundle.ts';
+import { type Lang, langFromHint } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
 import { conversationId } from '../store/identity.ts';
@@ -6,7 +7,7 @@ import { deleteConversation, type ReceiptStore } from '../store/receiptStore.ts'
 import type { ReceiptIssuer } from './effects.ts';
 import { dataExportReply, receiptReply } from './effects.ts';
 import { type StepResult, step } from './step.ts';
-import type { Inbound, Lang, Reply } from './types.ts';
+import type { Inbound, Reply } from './types.ts';
 
 /**
  * `handle(inbound) → replies`: one inbound message = one SQLite transaction = one list of replies.
@@ -139,7 +140,7 @@ export class Engine {
     } catch {
       // The store itself may be what failed; fall back to the channel's hint.
     }
-    return msg.langHint?.toLowerCase().startsWith('en') ? 'en' : (this.deps.defaultLang ?? 'zh-CN');
+    return langFromHint(msg.langHint, this.deps.defaultLang ?? 'zh-CN');
   }
 }
 

@@ -1,9 +1,10 @@
 import type { FlowBundle } from '../flows/bundle.ts';
 import { currentPath, type FlowContext, holds, PAGE_SIZE, pageCount } from '../flows/context.ts';
 import type { Text } from '../flows/schema.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { caseKind, draftComplaint, factsFromFields } from '../receipts/complaint.ts';
-import type { Choice, Lang } from './types.ts';
+import type { Choice } from './types.ts';
 
 /**
  * Turns a flow state and its context into what the user sees: the text (what it says, the steps page,

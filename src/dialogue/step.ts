@@ -2,6 +2,7 @@ import { transition } from 'xstate';
 import type { FlowBundle } from '../flows/bundle.ts';
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
 import type { FlowContext } from '../flows/context.ts';
+import { type Lang, langFromHint } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import type { TranscriptContent } from '../receipts/transcriptChain.ts';
 import { parseFact } from '../understand/facts.ts';
@@ -10,7 +11,7 @@ import { commandOfChoice, commandWords, currentChoices, ENGINE_CHOICES, matchabl
 import { runCommand } from './commands.ts';
 import { type ConversationState, freshConversation, HISTORY_LIMIT } from './conversation.ts';
 import { renderState, type ShownSteps } from './render.ts';
-import { type Choice, type Inbound, type Lang, langFromHint, type Reply } from './types.ts';
+import type { Choice, Inbound, Reply } from './types.ts';
 
 /**
  * The heart of the engine, and pure: (stored conversation, inbound) → (new conversation, replies,

@@ -9,11 +9,6 @@
  * for (const r of replies) console.log(r.text, r.choices?.map((c) => c.label));
  */
 
-/** The languages the guide speaks, Chinese first. */
-export const LANGS = ['zh-CN', 'en'] as const;
-/** One of {@link LANGS}. */
-export type Lang = (typeof LANGS)[number];
-
 /** A button or numbered option. `id` is short and ASCII (it travels in Telegram's 64-byte callback_data). */
 export interface Choice {
   id: string;
@@ -64,13 +59,4 @@ export interface Inbound {
   langHint?: string;
   /** When the message arrived; defaults to now. */
   at?: Date;
-}
-
-/** Picks a supported language from a hint such as `zh-Hans`, `zh_CN` or `en-US` (anything else: English). */
-export function langFromHint(hint: string | undefined, fallback: Lang = 'zh-CN'): Lang {
-  if (!hint) return fallback;
-  const h = hint.toLowerCase();
-  if (h.startsWith('zh')) return 'zh-CN';
-  if (h.startsWith('en')) return 'en';
-  return fallback === 'zh-CN' && h.length > 0 ? 'en' : fallback;
 }

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import type { Lang } from '../dialogue/types.ts';
+import type { Lang } from '../i18n/lang.ts';
 import { checkFlows } from './check.ts';
 import { compileFlow } from './compile.ts';
 import { type Catalogue, makeCatalogue } from './context.ts';

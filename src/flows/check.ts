@@ -1,4 +1,4 @@
-import { LANGS } from '../dialogue/types.ts';
+import { LANGS } from '../i18n/lang.ts';
 import type { FlowError } from './errors.ts';
 import type { LoadedState, RawFlows } from './load.ts';
 import { CHANNELS, KINDS, TEXT_KEY, type Text } from './schema.ts';

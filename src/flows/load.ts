@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
-import { LANGS, type Lang } from '../dialogue/types.ts';
+import { LANGS, type Lang } from '../i18n/lang.ts';
 import type { FlowError } from './errors.ts';
 import { type FlowFile, FlowFileSchema, type Platform, PlatformSchema, type StateDef } from './schema.ts';
 import { formatPath, SourceMap } from './sourceMap.ts';

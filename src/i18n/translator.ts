@@ -1,6 +1,6 @@
 import i18next, { type i18n } from 'i18next';
-import { LANGS, type Lang } from '../dialogue/types.ts';
 import type { Text } from '../flows/schema.ts';
+import { LANGS, type Lang } from './lang.ts';
 
 /**
  * i18next over the loaded locale files. Flow text is either a key into the `flow` namespace or inline

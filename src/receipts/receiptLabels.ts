@@ -1,4 +1,4 @@
-import type { Lang } from '../dialogue/types.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { CaseFacts } from './types.ts';
 
 /**

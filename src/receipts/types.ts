@@ -1,4 +1,4 @@
-import type { Lang } from '../dialogue/types.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { TranscriptEntry } from './transcriptChain.ts';
 
 /**

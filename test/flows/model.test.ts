@@ -4,12 +4,12 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { ENGINE_CHOICES } from '../../src/dialogue/choices.ts';
 import { renderState, sourceText } from '../../src/dialogue/render.ts';
-import { LANGS } from '../../src/dialogue/types.ts';
 import { loadFlowBundle } from '../../src/flows/bundle.ts';
 import { lookup } from '../../src/flows/check.ts';
 import type { FlowEvent } from '../../src/flows/compile.ts';
 import { type FlowContext, holds } from '../../src/flows/context.ts';
 import type { Text } from '../../src/flows/schema.ts';
+import { LANGS } from '../../src/i18n/lang.ts';
 import { createTranslator } from '../../src/i18n/translator.ts';
 import { ROOT } from '../support/app.ts';
 

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ENGINE_CHOICES } from '../../src/dialogue/choices.ts';
 import type { ConversationState } from '../../src/dialogue/conversation.ts';
 import { step } from '../../src/dialogue/step.ts';
-import type { Lang } from '../../src/dialogue/types.ts';
 import { loadFlowBundle } from '../../src/flows/bundle.ts';
+import type { Lang } from '../../src/i18n/lang.ts';
 import { createTranslator } from '../../src/i18n/translator.ts';
 import { ROOT } from '../support/app.ts';
 

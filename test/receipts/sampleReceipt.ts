@@ -1,4 +1,4 @@
-import type { Lang } from '../../src/dialogue/types.ts';
+import type { Lang } from '../../src/i18n/lang.ts';
 import {
   chainEntry,
   GENESIS,

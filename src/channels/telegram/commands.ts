@@ -1,6 +1,6 @@
 import type { Bot } from 'grammy';
 import type { BotCommand } from 'grammy/types';
-import type { Lang } from '../../dialogue/types.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import { channelTexts } from './texts.ts';
 

@@ -1,5 +1,6 @@
 import type { Engine } from '../../dialogue/engine.ts';
-import type { Inbound, Lang } from '../../dialogue/types.ts';
+import type { Inbound } from '../../dialogue/types.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../logger.ts';
 import { parseCallbackData } from './callbackData.ts';

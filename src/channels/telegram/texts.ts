@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Lang, langFromHint } from '../../dialogue/types.ts';
+import { type Lang, langFromHint } from '../../i18n/lang.ts';
 import type { Translator } from '../../i18n/translator.ts';
 
 /**

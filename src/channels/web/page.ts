@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Lang } from '../../dialogue/types.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { pageHtml } from './pageHtml.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Lang } from '../../dialogue/types.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { type PageStrings, WEB_STRINGS } from './strings.ts';
 
 /**

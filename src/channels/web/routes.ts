@@ -1,20 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../../dialogue/engine.ts';
-import type { Lang } from '../../dialogue/types.ts';
+import { hintFromAcceptLanguage, type Lang, langFromAcceptLanguage } from '../../i18n/lang.ts';
 import type { Logger } from '../../logger.ts';
 import type { ConversationStore } from '../../store/conversationStore.ts';
 import { ApiError } from './apiError.ts';
 import { type ChatResponse, parseChatRequest, toWireReplies } from './chatRequest.ts';
 import { loadWebPage } from './page.ts';
-import {
-  langFromAcceptLanguage,
-  newSessionId,
-  preferredLang,
-  readSessionId,
-  sessionCookie,
-  sessionLang,
-  WEB_CHANNEL,
-} from './session.ts';
+import { newSessionId, readSessionId, sessionCookie, sessionLang, WEB_CHANNEL } from './session.ts';
 
 /**
  * The web chat's routes, a Fastify plugin:
@@ -86,7 +78,7 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
     if (!parsed.ok) throw new ApiError(400, 'bad_request', parsed.detail);
     const { messageId, text, choice, turn } = parsed.value;
     const userId = session(request, reply);
-    const hint = preferredLang(request.headers['accept-language']);
+    const hint = hintFromAcceptLanguage(request.headers['accept-language']);
     const replies = engine.handle({
       channel: WEB_CHANNEL,
       userId,

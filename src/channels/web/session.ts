@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../dialogue/engine.ts';
-import { LANGS, type Lang } from '../../dialogue/types.ts';
+import { isLang, type Lang, langFromAcceptLanguage } from '../../i18n/lang.ts';
 import type { ConversationStore } from '../../store/conversationStore.ts';
 
 /**
@@ -49,30 +49,6 @@ export function sessionCookie(id: string, opts: { secure: boolean; maxAgeSeconds
   return attrs.join('; ');
 }
 
-/** The most preferred language of an `Accept-Language` header that we speak, if any. */
-export function preferredLang(header: string | undefined): Lang | undefined {
-  if (!header) return undefined;
-  const tags = header
-    .split(',')
-    .map((part) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q) };
-    })
-    .filter((t) => t.tag && t.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const { tag } of tags) {
-    if (tag.startsWith('zh')) return 'zh-CN';
-    if (tag.startsWith('en')) return 'en';
-  }
-  return undefined;
-}
-
-/** {@link preferredLang}, or `fallback`. */
-export function langFromAcceptLanguage(header: string | undefined, fallback: Lang): Lang {
-  return preferredLang(header) ?? fallback;
-}
-
 /** The language a web session's conversation is in, if it has one (never throws: the page must render). */
 export function sessionLang(
   deps: { engine: Engine; store: ConversationStore },
@@ -81,7 +57,7 @@ export function sessionLang(
   if (!sessionId) return undefined;
   try {
     const lang = deps.store.load(deps.engine.conversationOf(WEB_CHANNEL, sessionId))?.lang;
-    return LANGS.find((l) => l === lang);
+    return isLang(lang) ? lang : undefined;
   } catch {
     return undefined;
   }

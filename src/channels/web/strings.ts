@@ -1,4 +1,4 @@
-import type { Lang } from '../../dialogue/types.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 /**
  * The web chat's own words: the page around the conversation (title, buttons, labels) and the JSON

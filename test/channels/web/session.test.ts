@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorBody, toApiError } from '../../../src/channels/web/apiError.ts';
 import { escapeHtml, pageHtml } from '../../../src/channels/web/pageHtml.ts';
-import {
-  langFromAcceptLanguage,
-  preferredLang,
-  readSessionId,
-  SESSION_COOKIE,
-  sessionCookie,
-} from '../../../src/channels/web/session.ts';
+import { readSessionId, SESSION_COOKIE, sessionCookie } from '../../../src/channels/web/session.ts';
+import { hintFromAcceptLanguage, langFromAcceptLanguage, langFromHint } from '../../../src/i18n/lang.ts';
 
 const ID = '0b6c2a4e-8f1d-4c3b-9a7e-5d2f1e0c9b8a';
 
@@ -35,14 +30,21 @@ describe('Accept-Language', () => {
     ['en-US,en;q=0.9', 'en'],
     ['fr-FR,en;q=0.5', 'en'],
     ['en;q=0.2, zh;q=0.8', 'zh-CN'],
-    ['fr-FR,de;q=0.9', undefined],
-    ['', undefined],
+    ['ja, zh-CN;q=0.8', 'zh-CN'],
+    ['fr-FR,de;q=0.9', 'en'],
+    ['*', 'zh-CN'],
+    ['', 'zh-CN'],
   ])('%j → %s', (header, lang) => {
-    expect(preferredLang(header)).toBe(lang);
+    expect(langFromAcceptLanguage(header, 'zh-CN')).toBe(lang);
   });
 
-  it('falls back to the default when nothing matches', () => {
-    expect(langFromAcceptLanguage('fr', 'zh-CN')).toBe('zh-CN');
+  it('applies the same rule as every other channel hint', () => {
+    expect(hintFromAcceptLanguage('fr-FR,de;q=0.9')).toBe('fr-FR');
+    for (const h of ['de', 'zh-Hant', 'zh_CN', 'en-GB', 'pt-BR'])
+      expect(langFromAcceptLanguage(h, 'zh-CN')).toBe(langFromHint(h, 'zh-CN'));
+    expect(langFromHint('de', 'zh-CN')).toBe('en');
+    expect(langFromHint(undefined, 'en')).toBe('en');
+    expect(langFromHint('', 'zh-CN')).toBe('zh-CN');
   });
 });
 
