@@ -62,7 +62,12 @@ try {
   for (let c = 0; c < 300; c += 1) {
     user += 1;
     for (const text of PATH.slice(0, -1)) {
-      app.engine.handle({ channel: 'bench', userId: `u${user}`, messageId: `${user}-${messages}`, text });
+      await app.engine.handle({
+        channel: 'bench',
+        userId: `u${user}`,
+        messageId: `${user}-${messages}`,
+        text,
+      });
       messages += 1;
     }
   }
@@ -83,9 +88,9 @@ try {
   for (let r = 0; r < 200; r += 1) {
     const id = `r${r}`;
     for (const [i, text] of PATH.slice(0, -1).entries())
-      app.engine.handle({ channel: 'bench', userId: id, messageId: String(i), text });
+      await app.engine.handle({ channel: 'bench', userId: id, messageId: String(i), text });
     const t0 = process.hrtime.bigint();
-    app.engine.handle({ channel: 'bench', userId: id, messageId: 'last', text: PATH.at(-1) ?? '' });
+    await app.engine.handle({ channel: 'bench', userId: id, messageId: 'last', text: PATH.at(-1) ?? '' });
     receiptTimes.push(Number(process.hrtime.bigint() - t0));
   }
   const receiptNs = receiptTimes.sort((a, b) => a - b)[receiptTimes.length >> 1] ?? 0;
@@ -95,7 +100,7 @@ try {
   const heapStart = process.memoryUsage().heapUsed;
   for (let c = 0; c < 2000; c += 1)
     for (const [i, text] of PATH.entries())
-      app.engine.handle({ channel: 'mem', userId: `m${c}`, messageId: String(i), text });
+      await app.engine.handle({ channel: 'mem', userId: `m${c}`, messageId: String(i), text });
   global.gc?.();
   const heapGrowth = process.memoryUsage().heapUsed / heapStart;
   app.close();

@@ -41,6 +41,15 @@ export interface EngineDeps {
   }) => void;
 }
 
+/** What {@link Engine.handle} resolves with. */
+export interface Handled {
+  replies: Reply[];
+  /** True when this message id had been handled before: the replies are the ones given then, nothing changed. */
+  duplicate: boolean;
+  /** The conversation's language now (for the channel's own words, such as hints). */
+  lang: Lang;
+}
+
 /** Thrown for an inbound message that breaks the contract (a channel bug, not user input). */
 export class InboundError extends Error {
   override name = 'InboundError';
@@ -63,13 +72,12 @@ export class Engine {
     return conversationId(this.deps.salt, channel, userId);
   }
 
-  /** See the class description. Never throws for user input; a failure gives an apology and changes nothing. */
-  handle(inbound: Inbound): Reply[] {
-    return this.handleWithStatus(inbound).replies;
-  }
-
-  /** Like {@link handle}, also saying whether the message id had been handled before (channels use it to avoid re-sending). */
-  handleWithStatus(inbound: Inbound): { replies: Reply[]; duplicate: boolean } {
+  /**
+   * See the class description. Resolves with the replies, whether the message id had been handled before
+   * (channels use it to avoid re-sending) and the conversation's language (for the channel's own words).
+   * Never rejects for user input; a failure gives an apology and changes nothing.
+   */
+  async handle(inbound: Inbound): Promise<Handled> {
     if (!inbound.channel || !inbound.userId || !inbound.messageId)
       throw new InboundError('an inbound message needs channel, userId and messageId');
     const msg: Inbound = inbound.text === undefined ? inbound : { ...inbound, text: clean(inbound.text) };
@@ -79,7 +87,8 @@ export class Engine {
     try {
       const out = store.transaction(() => {
         const seen = store.processed(id, msg.messageId);
-        if (seen) return { replies: seen, duplicate: true, state: '', effect: undefined };
+        if (seen)
+          return { replies: seen, duplicate: true, state: '', effect: undefined, lang: this.langOf(id, msg) };
         const result: StepResult = step(this.deps, store.load(id), msg, now);
         if (result.effect === 'forget') {
           deleteConversation(store.db, id);
@@ -88,6 +97,7 @@ export class Engine {
             duplicate: false,
             state: '',
             effect: 'forget',
+            lang: result.conv.lang,
           };
         }
         store.save(id, msg.channel, result.conv, now);
@@ -108,7 +118,13 @@ export class Engine {
           store.append(id, [{ at: now.toISOString(), dir: 'out', text: record }]);
         }
         store.markProcessed(id, msg.messageId, replies, now);
-        return { replies, duplicate: false, state: result.conv.state, effect: result.effect };
+        return {
+          replies,
+          duplicate: false,
+          state: result.conv.state,
+          effect: result.effect,
+          lang: result.conv.lang,
+        };
       });
       this.deps.onHandled?.({
         conversation: id,
@@ -117,15 +133,16 @@ export class Engine {
         duplicate: out.duplicate,
         ...(out.effect ? { effect: out.effect } : {}),
       });
-      return { replies: out.replies, duplicate: out.duplicate };
+      return { replies: out.replies, duplicate: out.duplicate, lang: out.lang };
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
-      return { replies: [{ text: tr.common(this.langOf(id, msg), 'error') }], duplicate: false };
+      const lang = this.langOf(id, msg);
+      return { replies: [{ text: tr.common(lang, 'error') }], duplicate: false, lang };
     }
   }
 
   /** The language a channel user's conversation is in, if there is one (for a channel's own short texts). */
-  languageOf(channel: string, userId: string): Lang | undefined {
+  async languageOf(channel: string, userId: string): Promise<Lang | undefined> {
     try {
       return this.deps.store.load(this.conversationOf(channel, userId))?.lang;
     } catch {

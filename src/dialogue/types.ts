@@ -34,6 +34,14 @@ export interface Reply {
   /** The question counter this reply's choices belong to; a press carrying an older turn is stale. */
   turn?: number;
   attachments?: Attachment[];
+  /**
+   * What this reply is, when it is not a question: `letter` = a document the user copies and sends (the
+   * demand letter, the 12315 text). Channels show a letter as its own message with its {@link Reply.title}
+   * and, where they can, a copy button.
+   */
+  kind?: 'letter';
+  /** A heading for a document reply, e.g. 「给商家的书面要求」. */
+  title?: string;
   /** Present when this reply hands out a receipt: its id and the secret token that unlocks it. */
   receipt?: { id: string; token: string };
 }

@@ -16,9 +16,14 @@ function setup(env: Record<string, string> = {}, dataDir?: string) {
 
 function chat(t: ReturnType<typeof setup>, userId = 'u1', channel = 'test') {
   let n = 0;
-  const send = (input: { text?: string; choice?: string; turn?: number; messageId?: string }): Reply => {
+  const send = async (input: {
+    text?: string;
+    choice?: string;
+    turn?: number;
+    messageId?: string;
+  }): Promise<Reply> => {
     n += 1;
-    const replies = t.app.engine.handle({
+    const { replies } = await t.app.engine.handle({
       channel,
       userId,
       messageId: input.messageId ?? `m${n}-${Math.random()}`,
@@ -34,56 +39,56 @@ function chat(t: ReturnType<typeof setup>, userId = 'u1', channel = 'test') {
 const ids = (r: Reply) => (r.choices ?? []).map((c) => c.id);
 
 describe('engine', () => {
-  it('greets a new user with the disclaimer and the first question', () => {
+  it('greets a new user with the disclaimer and the first question', async () => {
     const t = setup();
-    const r = chat(t).text('/start');
+    const r = await chat(t).text('/start');
     expect(r.text).toContain('我不是任何商家或平台的客服');
     expect(r.text).toContain('绝不会向你要密码');
     expect(ids(r)).toEqual(['cancel', 'refund', 'redflag']);
   });
 
-  it('answers a duplicate message id with the same replies and changes nothing', () => {
+  it('answers a duplicate message id with the same replies and changes nothing', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    const first = c.send({ text: '1', messageId: 'dup-1' });
+    await c.text('/start');
+    const first = await c.send({ text: '1', messageId: 'dup-1' });
     const id = t.app.engine.conversationOf('test', 'u1');
     const before = t.app.store.transcript(id).length;
-    const again = c.send({ text: '1', messageId: 'dup-1' });
+    const again = await c.send({ text: '1', messageId: 'dup-1' });
     expect(again).toEqual(first);
     expect(t.app.store.transcript(id).length).toBe(before);
     // The dialogue did not advance twice: we are still at the platform question.
-    expect(ids(c.text('/help'))).toContain('kamen');
+    expect(ids(await c.text('/help'))).toContain('kamen');
   });
 
-  it('resumes exactly where it was after the process restarts (real SQLite file)', () => {
+  it('resumes exactly where it was after the process restarts (real SQLite file)', async () => {
     const t1 = setup();
     const c1 = chat(t1);
-    c1.text('/start');
-    c1.text('1'); // cancel
-    c1.text('爱奇艺'); // platform by alias
-    const at = c1.text('1'); // auto-renew → channel question
+    await c1.text('/start');
+    await c1.text('1'); // cancel
+    await c1.text('爱奇艺'); // platform by alias
+    const at = await c1.text('1'); // auto-renew → channel question
     expect(ids(at)).toEqual(['app', 'support', 'payment', '_back']);
     t1.app.close();
 
     const t2 = setup({}, t1.dataDir);
     const c2 = chat(t2);
-    const resumed = c2.text('/start');
+    const resumed = await c2.text('/start');
     expect(resumed.text).toContain('欢迎回来');
     expect(ids(resumed)).toEqual(['app', 'support', 'payment', '_back']);
-    const steps = c2.text('App');
+    const steps = await c2.text('App');
     expect(steps.text).toContain('【爱奇艺 VIP · App】第 1/2 页');
     expect(steps.text).toContain('最后核实：2026-11-25');
   });
 
-  it('keeps a hash chain that verifies after a long conversation', () => {
+  it('keeps a hash chain that verifies after a long conversation', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
+    await c.text('/start');
     for (let i = 0; i < 60; i += 1) {
-      c.text('1');
-      c.text('返回');
-      c.text('无意义的输入');
+      await c.text('1');
+      await c.text('返回');
+      await c.text('无意义的输入');
     }
     const entries = t.app.store.transcript(t.app.engine.conversationOf('test', 'u1'));
     expect(entries.length).toBe(2 * (1 + 180));
@@ -93,108 +98,108 @@ describe('engine', () => {
     expect(verifyChain(tampered)).toMatchObject({ ok: false, seq: 101 });
   });
 
-  it('treats a press from an older question as stale and does not advance', () => {
+  it('treats a press from an older question as stale and does not advance', async () => {
     const t = setup();
     const c = chat(t);
-    const welcome = c.text('/start');
-    const platform = c.send({ choice: 'cancel', turn: welcome.turn });
+    const welcome = await c.text('/start');
+    const platform = await c.send({ choice: 'cancel', turn: welcome.turn });
     expect(ids(platform)).toContain('kamen');
-    const stale = c.send({ choice: 'refund', turn: welcome.turn });
+    const stale = await c.send({ choice: 'refund', turn: welcome.turn });
     expect(stale.text).toContain('那个按钮对应的问题已经过去了');
     expect(ids(stale)).toContain('kamen');
-    const unknownId = c.send({ choice: 'no_such_choice', turn: platform.turn });
+    const unknownId = await c.send({ choice: 'no_such_choice', turn: platform.turn });
     expect(unknownId.text).toContain('已经过去了');
     expect(unknownId.turn).toBe(platform.turn);
   });
 
-  it('goes back one question at a time and says so at the first one', () => {
+  it('goes back one question at a time and says so at the first one', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    expect(c.text('back').text).toContain('已经是第一步了');
-    c.text('1');
-    c.text('1');
-    const back1 = c.text('返回');
+    await c.text('/start');
+    expect((await c.text('back')).text).toContain('已经是第一步了');
+    await c.text('1');
+    await c.text('1');
+    const back1 = await c.text('返回');
     expect(ids(back1)).toContain('kamen');
-    const back2 = c.send({ choice: '_back', turn: back1.turn });
+    const back2 = await c.send({ choice: '_back', turn: back1.turn });
     expect(ids(back2)).toEqual(['cancel', 'refund', 'redflag']);
   });
 
-  it('switches language at any step without losing progress', () => {
+  it('switches language at any step without losing progress', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    c.text('1');
-    c.text('1');
-    const en = c.text('English');
+    await c.text('/start');
+    await c.text('1');
+    await c.text('1');
+    const en = await c.text('English');
     expect(en.text).toContain('Switched to English');
     expect(en.text).toContain('What kind of membership is it?');
     expect(en.choices?.[0]?.label).toBe('Auto-renewing (charged every month or year)');
     // Typing the other language's label still works.
-    const ch = c.text('自动续费（按月或按年自动扣钱）');
+    const ch = await c.text('自动续费（按月或按年自动扣钱）');
     expect(ch.text).toContain('Which way do you want to try first?');
-    expect(c.text('中文').text).toContain('你想先试哪种方式？');
+    expect((await c.text('中文')).text).toContain('你想先试哪种方式？');
   });
 
-  it('re-asks with a hint and the choices on input it does not understand', () => {
+  it('re-asks with a hint and the choices on input it does not understand', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    c.text('1');
-    const r = c.text('我也不知道在哪买的啊');
+    await c.text('/start');
+    await c.text('1');
+    const r = await c.text('我也不知道在哪买的啊');
     expect(r.text).toContain('没太明白');
     expect(r.text).toContain('不在列表里就选「其他 / 不在列表中」');
     expect(ids(r)).toContain('other');
   });
 
-  it('jumps to the refund talk from anywhere and to scam advice with its words', () => {
+  it('jumps to the refund talk from anywhere and to scam advice with its words', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    c.text('1');
-    const r = c.text('退款');
+    await c.text('/start');
+    await c.text('1');
+    const r = await c.text('退款');
     expect(r.text).toContain('钱是怎么被扣走的？');
-    const s = c.text('scam');
+    const s = await c.text('scam');
     expect(s.text).toContain('遇到了哪种情况？');
   });
 
-  it('ends in a final state that offers a restart, and restarts', () => {
+  it('ends in a final state that offers a restart, and restarts', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    for (const input of ['1', '1', '1', '1', '成功了']) c.text(input);
-    const end = c.text('没有了，结束');
+    await c.text('/start');
+    for (const input of ['1', '1', '1', '1', '成功了']) await c.text(input);
+    const end = await c.text('没有了，结束');
     expect(end.text).toContain('收据已生成');
     expect(end.receipt?.id).toMatch(/^R-\d{8}-[0-9A-F]{8}$/);
     expect(ids(end)).toEqual(['_restart']);
-    const done = c.text('hello');
+    const done = await c.text('hello');
     expect(done.text).toContain('这次对话已经结束了');
     expect(ids(done)).toEqual(['_restart']);
-    const again = c.text('1');
+    const again = await c.text('1');
     expect(again.text).toContain('好的，从头开始');
     expect(ids(again)).toEqual(['cancel', 'refund', 'redflag']);
   });
 
-  it('starts over, with a note, when the stored state no longer exists in the flows', () => {
+  it('starts over, with a note, when the stored state no longer exists in the flows', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
-    c.text('1');
+    await c.text('/start');
+    await c.text('1');
     const id = t.app.engine.conversationOf('test', 'u1');
     const stored = t.app.store.load(id);
     expect(stored).toBeDefined();
     t.app.db
       .prepare('UPDATE conversations SET state = ? WHERE id = ?')
       .run(JSON.stringify({ ...stored, state: 'removed_state' }), id);
-    const r = c.text('1');
+    const r = await c.text('1');
     expect(r.text).toContain('指南已经更新过');
     expect(ids(r)).toEqual(['cancel', 'refund', 'redflag']);
   });
 
-  it('a failure inside the transaction changes nothing, apologises, and a retry succeeds', () => {
+  it('a failure inside the transaction changes nothing, apologises, and a retry succeeds', async () => {
     const t = setup();
     const c = chat(t);
-    c.text('/start');
+    await c.text('/start');
     const id = t.app.engine.conversationOf('test', 'u1');
     const before = t.app.store.transcript(id).length;
     const original = t.app.store.append.bind(t.app.store);
@@ -206,26 +211,26 @@ describe('engine', () => {
       }
       return original(cid, contents);
     };
-    const sorry = c.send({ text: '1', messageId: 'retry-me' });
+    const sorry = await c.send({ text: '1', messageId: 'retry-me' });
     expect(sorry.text).toContain('出了点问题');
     expect(t.app.store.transcript(id).length).toBe(before);
-    const ok = c.send({ text: '1', messageId: 'retry-me' });
+    const ok = await c.send({ text: '1', messageId: 'retry-me' });
     expect(ids(ok)).toContain('kamen');
   });
 
-  it('never stores the raw user id', () => {
+  it('never stores the raw user id', async () => {
     const t = setup();
     chat(t, 'user-4242424242').text('/start');
     const dump = JSON.stringify(t.app.db.prepare('SELECT * FROM conversations').all());
     expect(dump).not.toContain('4242424242');
   });
 
-  it('answers any input at all (empty, huge, emoji, control characters) without throwing', () => {
+  it('answers any input at all (empty, huge, emoji, control characters) without throwing', async () => {
     const t = setup();
     const c = chat(t, 'fuzz');
-    c.text('/start');
-    fc.assert(
-      fc.property(
+    await c.text('/start');
+    await fc.assert(
+      fc.asyncProperty(
         fc.oneof(
           fc.string(),
           fc.string({ unit: 'grapheme', maxLength: 50 }),
@@ -240,8 +245,8 @@ describe('engine', () => {
             '/unknown',
           ),
         ),
-        (input) => {
-          const replies = t.app.engine.handle({
+        async (input) => {
+          const { replies } = await t.app.engine.handle({
             channel: 'test',
             userId: 'fuzz',
             messageId: `f-${Math.random()}`,

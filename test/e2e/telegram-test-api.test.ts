@@ -27,8 +27,8 @@ afterEach(async () => {
 /** The engine without reply attachments (the emulator cannot take documents). */
 function withoutAttachments(engine: Engine): GuideEngine {
   return {
-    handleWithStatus(inbound) {
-      const out = engine.handleWithStatus(inbound);
+    async handle(inbound) {
+      const out = await engine.handle(inbound);
       return { ...out, replies: out.replies.map(({ attachments: _files, ...reply }) => reply) };
     },
     conversationOf: (channel, userId) => engine.conversationOf(channel, userId),

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyFromPem } from '../../src/receipts/keys.ts';
 import { verifyReceipt } from '../../src/receipts/verify.ts';
 import { startTestServer, type TestServer } from '../channels/web/harness.ts';
+import { launchBrowser, SKIP_BROWSER } from '../support/browser.ts';
 import { ROOT } from './launch.ts';
 
 /**
@@ -12,11 +13,9 @@ import { ROOT } from './launch.ts';
  * a conversation in Chinese by tapping, a language switch, a reload that keeps the conversation, and
  * the keyboard. Leaves a screenshot in test-artifacts/ for a person to look at.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = process.env.CANCELMATE_SKIP_BROWSER === '1';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-describe.skipIf(SKIP)('web chat in Chromium', () => {
+describe.skipIf(SKIP_BROWSER)('web chat in Chromium', () => {
   let t: TestServer;
   let base: string;
   let browser: Browser;
@@ -25,26 +24,9 @@ describe.skipIf(SKIP)('web chat in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get update && apt-get install -y chromium\`, ` +
-          'or set CANCELMATE_SKIP_BROWSER=1 to skip the browser tests.',
-      );
     t = await startTestServer();
     base = await t.server.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { Reply } from '../../src/dialogue/types.ts';
+import type { Inbound, Reply } from '../../src/dialogue/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { publicKeyFromPem } from '../../src/receipts/keys.ts';
 import type { Receipt } from '../../src/receipts/types.ts';
@@ -16,15 +16,29 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function run(
+async function run(
   app: ReturnType<typeof testApp>['app'],
   inputs: readonly string[],
   userId = 'u1',
   lang = 'zh-CN',
-): Reply[][] {
-  return inputs.map((text, i) =>
-    app.engine.handle({ channel: 'test', userId, messageId: `${userId}-${i}`, text, langHint: lang }),
-  );
+): Promise<Reply[][]> {
+  const out: Reply[][] = [];
+  for (const [i, text] of inputs.entries()) {
+    const { replies } = await app.engine.handle({
+      channel: 'test',
+      userId,
+      messageId: `${userId}-${i}`,
+      text,
+      langHint: lang,
+    });
+    out.push(replies);
+  }
+  return out;
+}
+
+/** The replies to one message. */
+async function say(app: ReturnType<typeof testApp>['app'], inbound: Inbound): Promise<Reply[]> {
+  return (await app.engine.handle(inbound)).replies;
 }
 
 const rows = (app: ReturnType<typeof testApp>['app'], conv: string) => ({
@@ -36,10 +50,10 @@ const rows = (app: ReturnType<typeof testApp>['app'], conv: string) => ({
 
 describe('receipts issued by the engine', () => {
   for (const lang of ['zh', 'en'] as const) {
-    it(`the wrongful-deduction path with facts ends in a signed, verifiable receipt (${lang})`, () => {
+    it(`the wrongful-deduction path with facts ends in a signed, verifiable receipt (${lang})`, async () => {
       const t = testApp({ PUBLIC_URL: 'https://cancelmate.example.org' });
       cleanups.push(t.cleanup);
-      const all = run(t.app, WRONGFUL_WITH_FACTS[lang], 'u1', lang === 'zh' ? 'zh-CN' : 'en');
+      const all = await run(t.app, WRONGFUL_WITH_FACTS[lang], 'u1', lang === 'zh' ? 'zh-CN' : 'en');
       const last = all.at(-1) ?? [];
       const withReceipt = last.find((r) => r.receipt);
       expect(withReceipt, 'a receipt at the end of the path').toBeDefined();
@@ -93,11 +107,11 @@ describe('receipts issued by the engine', () => {
     });
   }
 
-  it('issues a receipt on demand at any step, keeping the question and its choices last', () => {
+  it('issues a receipt on demand at any step, keeping the question and its choices last', async () => {
     const t = testApp();
     cleanups.push(t.cleanup);
-    run(t.app, ['/start', '1', '爱奇艺', '1', 'App']);
-    const replies = t.app.engine.handle({ channel: 'test', userId: 'u1', messageId: 'r1', text: '收据' });
+    await run(t.app, ['/start', '1', '爱奇艺', '1', 'App']);
+    const replies = await say(t.app, { channel: 'test', userId: 'u1', messageId: 'r1', text: '收据' });
     expect(replies).toHaveLength(2);
     expect(replies[0]?.text).toContain('【爱奇艺 VIP · App】');
     expect(replies[0]?.choices).toBeUndefined();
@@ -114,18 +128,18 @@ describe('receipts issued by the engine', () => {
     ]);
     expect(receipt.body.chosen).toMatchObject({ platform: '爱奇艺 VIP', channel: 'App' });
     // A retry of the same message returns the same receipt, not a second one.
-    const again = t.app.engine.handle({ channel: 'test', userId: 'u1', messageId: 'r1', text: '收据' });
+    const again = await say(t.app, { channel: 'test', userId: 'u1', messageId: 'r1', text: '收据' });
     expect(again).toEqual(replies);
     expect(t.app.db.prepare('SELECT count(*) AS n FROM receipts').get()).toEqual({ n: 1 });
   });
 });
 
 describe('the user’s data', () => {
-  it('"my data" returns everything stored, as JSON in the chat and as a file', () => {
+  it('"my data" returns everything stored, as JSON in the chat and as a file', async () => {
     const t = testApp();
     cleanups.push(t.cleanup);
-    run(t.app, WRONGFUL_WITH_FACTS.zh);
-    const replies = t.app.engine.handle({ channel: 'test', userId: 'u1', messageId: 'd1', text: '我的数据' });
+    await run(t.app, WRONGFUL_WITH_FACTS.zh);
+    const replies = await say(t.app, { channel: 'test', userId: 'u1', messageId: 'd1', text: '我的数据' });
     const data = replies.at(-1);
     expect(data?.text).toContain('这是我保存的关于你的全部数据');
     const file = JSON.parse(data?.attachments?.[0]?.content ?? '{}');
@@ -138,16 +152,16 @@ describe('the user’s data', () => {
     expect(data?.choices?.map((c) => c.id)).toEqual(['_restart']);
   });
 
-  it('"forget me" asks once, then deletes every row about the user and leaves others intact', () => {
+  it('"forget me" asks once, then deletes every row about the user and leaves others intact', async () => {
     const t = testApp();
     cleanups.push(t.cleanup);
-    const all = run(t.app, WRONGFUL_WITH_FACTS.zh, 'alice');
-    run(t.app, ['/start', '1', '1'], 'bob');
+    const all = await run(t.app, WRONGFUL_WITH_FACTS.zh, 'alice');
+    await run(t.app, ['/start', '1', '1'], 'bob');
     const alice = t.app.engine.conversationOf('test', 'alice');
     const bob = t.app.engine.conversationOf('test', 'bob');
     const bobBefore = rows(t.app, bob);
 
-    const ask = t.app.engine.handle({
+    const ask = await say(t.app, {
       channel: 'test',
       userId: 'alice',
       messageId: 'f1',
@@ -156,12 +170,12 @@ describe('the user’s data', () => {
     expect(ask[0]?.text).toContain('确定要删除');
     expect(ask[0]?.choices?.map((c) => c.id)).toEqual(['_forget_yes', '_forget_no']);
     // Anything but "yes" keeps everything.
-    const kept = t.app.engine.handle({ channel: 'test', userId: 'alice', messageId: 'f2', text: '算了' });
+    const kept = await say(t.app, { channel: 'test', userId: 'alice', messageId: 'f2', text: '算了' });
     expect(kept[0]?.text).toContain('什么都没有删除');
     expect(rows(t.app, alice).conversations).toEqual({ n: 1 });
 
-    const ask2 = t.app.engine.handle({ channel: 'test', userId: 'alice', messageId: 'f3', text: '/forget' });
-    const done = t.app.engine.handle({
+    const ask2 = await say(t.app, { channel: 'test', userId: 'alice', messageId: 'f3', text: '/forget' });
+    const done = await say(t.app, {
       channel: 'test',
       userId: 'alice',
       messageId: 'f4',
@@ -184,13 +198,13 @@ describe('the user’s data', () => {
     });
   });
 
-  it('purges conversations untouched for RETENTION_DAYS, by the injected clock', () => {
+  it('purges conversations untouched for RETENTION_DAYS, by the injected clock', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const t = testApp({ RETENTION_DAYS: '30' }, { clock: () => now });
     cleanups.push(t.cleanup);
-    run(t.app, ['/start', '1'], 'old');
+    await run(t.app, ['/start', '1'], 'old');
     now = new Date('2026-01-25T00:00:00Z');
-    run(t.app, ['/start', '1'], 'recent');
+    await run(t.app, ['/start', '1'], 'recent');
     now = new Date('2026-02-05T00:00:00Z');
     expect(t.app.purge()).toMatchObject({ conversations: 1 });
     expect(rows(t.app, t.app.engine.conversationOf('test', 'old')).conversations).toEqual({ n: 0 });
@@ -200,7 +214,7 @@ describe('the user’s data', () => {
 });
 
 describe('logs', () => {
-  it('never contain message text, facts, tokens or raw user ids', () => {
+  it('never contain message text, facts, tokens or raw user ids', async () => {
     let log = '';
     const sink = new Writable({
       write(chunk, _enc, cb) {
@@ -219,15 +233,15 @@ describe('logs', () => {
     t.app.close();
     const app = createApp(config, { logger: createLogger('trace', sink) });
     cleanups.push(() => app.close());
-    const all = WRONGFUL_WITH_FACTS.zh.map((text, i) =>
-      app.engine.handle({ channel: 'telegram', userId: '987654321', messageId: `m${i}`, text }),
-    );
+    const all: Reply[][] = [];
+    for (const [i, text] of WRONGFUL_WITH_FACTS.zh.entries())
+      all.push(await say(app, { channel: 'telegram', userId: '987654321', messageId: `m${i}`, text }));
     // Force an error path too.
     const original = app.store.append.bind(app.store);
     app.store.append = () => {
       throw new Error('disk full');
     };
-    app.engine.handle({
+    await say(app, {
       channel: 'telegram',
       userId: '987654321',
       messageId: 'boom',

@@ -27,13 +27,12 @@ export const TELEGRAM_CHANNEL = 'telegram';
  * @example
  * ```ts
  * const wrapped: GuideEngine = {
- *   handleWithStatus: (inbound) => engine.handleWithStatus(inbound),
+ *   handle: (inbound) => engine.handle(inbound),
  *   conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
  * };
  * ```
  */
-export type GuideEngine = Pick<Engine, 'handleWithStatus' | 'conversationOf'> &
-  Partial<Pick<Engine, 'languageOf'>>;
+export type GuideEngine = Pick<Engine, 'handle' | 'conversationOf'> & Partial<Pick<Engine, 'languageOf'>>;
 
 /**
  * Options of {@link TelegramGuide}.
@@ -66,7 +65,7 @@ export interface TelegramGuideOptions {
  * text gets a short localized hint without touching the dialogue.
  *
  * Redelivered updates (same `update_id`) are answered once: the engine says when a message id is a
- * duplicate (`handleWithStatus`), which holds across restarts; the channel's own hints and pointers,
+ * duplicate (`handle(…).duplicate`), which holds across restarts; the channel's own hints and pointers,
  * which never reach the engine, are de-duplicated in memory (RecentUpdates). The price: when sending
  * the replies fails after the engine took the message, the user gets the apology ("please send that
  * again"), and a redelivery of that update does not resend them.
@@ -107,13 +106,13 @@ export class TelegramGuide {
       case 'notText':
       case 'edited': {
         const key = kind.type === 'edited' ? 'telegram.edited' : 'telegram.notText';
-        const text = this.say(this.langFor(kind.from), key);
+        const text = this.say(await this.langFor(kind.from), key);
         return this.once(update, () => io.sendText(kind.chatId, text));
       }
       case 'groupCall': {
         if (!standalone) return false;
         const link = `https://t.me/${io.me.username}`;
-        const text = this.say(this.langFor(kind.from), 'telegram.groupPointer', { link });
+        const text = this.say(await this.langFor(kind.from), 'telegram.groupPointer', { link });
         return this.once(update, () => io.sendText(kind.chatId, text));
       }
       case 'groupPress':
@@ -147,7 +146,7 @@ export class TelegramGuide {
     logger.error({ ...where, error: describeError(err, code) }, 'telegram update failed; apologising');
     if (!target || target.type === 'groupCall') return;
     try {
-      await io.sendText(target.chatId, this.say(this.langFor(target.from), 'error'));
+      await io.sendText(target.chatId, this.say(await this.langFor(target.from), 'error'));
     } catch (again) {
       logger.warn(
         { ...where, error: describeError(again, io.errorCode(again)) },
@@ -165,7 +164,7 @@ export class TelegramGuide {
     input: { text: string } | { choice: string; turn?: number },
     pressedMessageId?: number,
   ): Promise<boolean> {
-    const { replies, duplicate } = this.opts.engine.handleWithStatus(this.inbound(from, update, input));
+    const { replies, duplicate } = await this.opts.engine.handle(this.inbound(from, update, input));
     if (duplicate) {
       this.skipped(update);
       return true;
@@ -186,8 +185,10 @@ export class TelegramGuide {
   }
 
   /** The conversation's language when the user has one (they may have switched), else Telegram's hint. */
-  private langFor(from: TgUser): Lang {
-    return this.opts.engine.languageOf?.(TELEGRAM_CHANNEL, String(from.id)) ?? userLang(from.language_code);
+  private async langFor(from: TgUser): Promise<Lang> {
+    return (
+      (await this.opts.engine.languageOf?.(TELEGRAM_CHANNEL, String(from.id))) ?? userLang(from.language_code)
+    );
   }
 
   private conversationOf(from: TgUser): string {

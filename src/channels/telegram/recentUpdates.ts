@@ -4,7 +4,7 @@
  *
  * It covers only the channel's own replies (the "please type" hint, the group pointer), which never
  * reach the engine. Messages for the engine are de-duplicated by the engine itself
- * (`handleWithStatus(…).duplicate`, per `messageId` = `u${update_id}`, across restarts). The trade-off
+ * (`handle(…).duplicate`, per `messageId` = `u${update_id}`, across restarts). The trade-off
  * here: after a restart a redelivered sticker gets its hint again. An id whose reply failed to send is
  * forgotten again, so a redelivery can retry.
  *

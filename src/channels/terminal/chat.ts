@@ -57,21 +57,23 @@ export function saveAttachments(replies: readonly Reply[], dir: string | undefin
 /** Runs the chat until the input ends. */
 export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   const { engine, output } = opts;
-  const send = (text: string) =>
-    engine.handle({
-      channel: 'terminal',
-      userId: opts.user,
-      messageId: randomUUID(),
-      text,
-      ...(opts.lang ? { langHint: opts.lang } : {}),
-    });
+  const send = async (text: string) =>
+    (
+      await engine.handle({
+        channel: 'terminal',
+        userId: opts.user,
+        messageId: randomUUID(),
+        text,
+        ...(opts.lang ? { langHint: opts.lang } : {}),
+      })
+    ).replies;
   const write = (s: string) => output.write(s);
   const show = (replies: Reply[]) => write(formatReplies(replies, saveAttachments(replies, opts.saveDir)));
-  show(send('/start'));
+  show(await send('/start'));
   const rl = createInterface({ input: opts.input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
   if (opts.interactive) write('> ');
   for await (const line of rl) {
-    show(send(line));
+    show(await send(line));
     if (opts.interactive) write('> ');
   }
 }

@@ -79,7 +79,7 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
     const { messageId, text, choice, turn } = parsed.value;
     const userId = session(request, reply);
     const hint = hintFromAcceptLanguage(request.headers['accept-language']);
-    const replies = engine.handle({
+    const { replies, lang } = await engine.handle({
       channel: WEB_CHANNEL,
       userId,
       messageId,
@@ -88,7 +88,7 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
       ...(turn === undefined ? {} : { turn }),
       ...(hint ? { langHint: hint } : {}),
     });
-    const body: ChatResponse = { replies: toWireReplies(replies), lang: langOf(request, userId) };
+    const body: ChatResponse = { replies: toWireReplies(replies), lang };
     return reply.header('cache-control', 'no-store').send(body);
   });
 

@@ -18,9 +18,9 @@ const SECRET_TEXT = '我的订单号是 XY-778899';
 /** Wraps the engine so that its next `flaky.failures` calls throw. */
 function failing(flaky: { failures: number }) {
   return (engine: Engine): GuideEngine => ({
-    handleWithStatus(inbound) {
+    async handle(inbound) {
       if (flaky.failures-- > 0) throw new Error('simulated engine failure');
-      return engine.handleWithStatus(inbound);
+      return engine.handle(inbound);
     },
     conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
   });
@@ -209,7 +209,7 @@ describe('grammY bot when things go wrong', () => {
     const text = Array.from({ length: 20 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n');
     const long: Reply = { text, choices: [{ id: 'ok', label: '知道了' }], turn: 4 };
     const wrap = (engine: Engine): GuideEngine => ({
-      handleWithStatus: () => ({ replies: [long], duplicate: false }),
+      handle: async () => ({ replies: [long], duplicate: false, lang: 'zh-CN' }),
       conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
     });
     h = await startHarness({ wrap });

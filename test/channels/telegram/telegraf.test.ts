@@ -136,9 +136,9 @@ describe('cancelMate() Telegraf middleware over the fake Bot API', () => {
   it('apologises after a failure and logs a blocked user without personal data', async () => {
     let failures = 1;
     const bot = telegrafBot({
-      handleWithStatus(inbound) {
+      async handle(inbound) {
         if (failures-- > 0) throw new Error('simulated engine failure');
-        return app.engine.handleWithStatus(inbound);
+        return app.engine.handle(inbound);
       },
       conversationOf: (channel, userId) => app.engine.conversationOf(channel, userId),
     });
