@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type App, createApp } from './app.ts';
+import type { ChannelHandle } from './channels/kit/channel.ts';
 import { telegramChannel } from './channels/telegram/channel.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
@@ -16,17 +17,6 @@ import { buildServer } from './server.ts';
  * // PORT=0 DATA_DIR=/tmp/cm npm start
  * // {"msg":"listening on http://127.0.0.1:41233/","url":"http://127.0.0.1:41233/","port":41233,…}
  */
-export interface ChannelHandle {
-  /** Short name for logs: 'web', 'telegram', 'wechat'. */
-  name: string;
-  /** Routes it mounts on the server (webhooks); mounted before the server listens. */
-  routes?: FastifyPluginAsync;
-  /** Starts it once the server listens (e.g. long polling or setWebhook); returns where users reach it. */
-  start(ctx: { baseUrl: string }): Promise<string | undefined>;
-  /** Stops taking new messages; called before the server closes. */
-  stop(): Promise<void>;
-}
-
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 

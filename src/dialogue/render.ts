@@ -17,7 +17,12 @@ import type { Choice } from './types.ts';
  * view.choices.map((c) => c.id); // ['auto', 'fixed', 'lifetime', 'unsure']
  */
 export interface StateView {
+  /** What the state says before its documents (its `say:` texts and steps page). */
   text: string;
+  /** Documents to copy (the drafted letters), each shown as its own message between `text` and `ask`. */
+  letters: { title: string; text: string }[];
+  /** The question (`ask:`), shown last with the choices. */
+  ask: string;
   choices: Choice[];
   /** The steps shown on this screen, for the receipt. */
   shown?: ShownSteps;
@@ -53,12 +58,21 @@ export function renderState(
     parts.push(page.text);
     shown = page.shown;
   }
+  const letters: StateView['letters'] = [];
   if (st.show === 'letters') {
     const texts = draftComplaint(tr, lang, caseKind(ctx.fields), factsFromFields(ctx.fields), today);
-    parts.push(texts.demandLetter, texts.complaint12315);
+    letters.push(
+      { title: tr.ns(lang, 'receipt', 'letterTitles.demandLetter'), text: texts.demandLetter },
+      { title: tr.ns(lang, 'receipt', 'letterTitles.complaint12315'), text: texts.complaint12315 },
+    );
   }
-  if (st.ask) parts.push(tr.text(lang, st.ask, vars));
-  return { text: parts.join('\n\n'), choices: stateChoices(bundle, tr, stateId, ctx, lang), shown };
+  return {
+    text: parts.join('\n\n'),
+    letters,
+    ask: st.ask ? tr.text(lang, st.ask, vars) : '',
+    choices: stateChoices(bundle, tr, stateId, ctx, lang),
+    shown,
+  };
 }
 
 /** The choices a state offers now: static ones whose `when:` holds, then its catalogue pick list. */

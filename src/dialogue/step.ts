@@ -91,27 +91,35 @@ export function step(
   conv = decision.conv;
   if (decision.note) notes.push(decision.note);
 
-  let text: string;
+  const replies: Reply[] = [];
   let choices: Choice[];
   if (decision.only !== undefined) {
-    text = decision.only;
     choices = currentChoices(env, conv);
+    replies.push({ text: decision.only, choices, turn: conv.turn });
   } else {
     const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang, at.slice(0, 10));
     if (view.shown && decision.moved) conv = { ...conv, shown: addShown(conv.shown, view.shown) };
     choices = currentChoices(env, conv);
-    text = [...notes, view.text].filter(Boolean).join('\n\n');
+    const before = [...notes, view.text].filter(Boolean).join('\n\n');
+    if (view.letters.length === 0) {
+      replies.push({ text: [before, view.ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
+    } else {
+      // Documents to copy go out as messages of their own, between what the state says and its question.
+      if (before) replies.push({ text: before });
+      for (const l of view.letters) replies.push({ kind: 'letter', title: l.title, text: l.text });
+      replies.push({ text: view.ask, choices, turn: conv.turn });
+    }
   }
-  const reply: Reply = { text, choices, turn: conv.turn };
-  transcript.push({
-    at,
-    dir: 'out',
-    text,
-    ...(choices.length ? { choices: choices.map((c) => c.label) } : {}),
-  });
+  for (const r of replies)
+    transcript.push({
+      at,
+      dir: 'out',
+      text: r.title ? `${r.title}\n\n${r.text}` : r.text,
+      ...(r.choices?.length ? { choices: r.choices.map((c) => c.label) } : {}),
+    });
   const reachedEnd = decision.moved && bundle.states[conv.state]?.final === true;
   const effect = decision.effect ?? (reachedEnd ? 'receipt' : undefined);
-  return { conv, replies: [reply], transcript, ...(effect ? { effect } : {}) };
+  return { conv, replies, transcript, ...(effect ? { effect } : {}) };
 }
 
 function decide(

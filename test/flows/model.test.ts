@@ -64,10 +64,11 @@ function checkSnapshot(s: AnyMachineSnapshot) {
     for (const key of keysOf(id))
       expect(typeof lookup(bundle.locales[lang].flow, key), `${lang}: ${key}`).toBe('string');
     const view = renderState(bundle, tr, id, s.context as FlowContext, lang);
-    expect(view.text.length).toBeGreaterThan(0);
+    const shown = [view.text, ...view.letters.flatMap((l) => [l.title, l.text]), view.ask].join('\n');
+    expect(view.text.length + view.ask.length).toBeGreaterThan(0);
     // No raw key leaks into what the user sees.
     for (const key of keysOf(id))
-      expect(view.text.includes(key), `${lang} ${id} shows raw key ${key}`).toBe(false);
+      expect(shown.includes(key), `${lang} ${id} shows raw key ${key}`).toBe(false);
   }
 }
 

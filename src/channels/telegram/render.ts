@@ -1,4 +1,5 @@
 import type { Choice, Reply } from '../../dialogue/types.ts';
+import { replyBody } from '../kit/numbered.ts';
 import { callbackData } from './callbackData.ts';
 import { splitText } from './splitText.ts';
 import type { InlineKeyboard, OutgoingFile, TelegramIO } from './telegramIO.ts';
@@ -35,7 +36,7 @@ const EMPTY_TEXT = '…';
  */
 export function renderReply(reply: Reply): OutgoingMessage[] {
   const keyboard = reply.choices?.length ? inlineKeyboard(reply.choices, reply.turn) : undefined;
-  const chunks = splitText(reply.text);
+  const chunks = splitText(replyBody(reply));
   if (chunks.length === 0 && keyboard) chunks.push(EMPTY_TEXT);
   const out: OutgoingMessage[] = chunks.map((text, i) =>
     keyboard && i === chunks.length - 1 ? { kind: 'text', text, keyboard } : { kind: 'text', text },

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Engine } from '../../dialogue/engine.ts';
 import type { Reply } from '../../dialogue/types.ts';
+import { BRACKETED, replyBody } from '../kit/numbered.ts';
 
 /**
  * The terminal channel, also the scriptable interface: each reply is printed as its text and then one
@@ -31,10 +32,10 @@ export interface TerminalChatOptions {
 export function formatReplies(replies: readonly Reply[], saved: readonly string[][] = []): string {
   const out: string[] = [];
   replies.forEach((r, n) => {
-    out.push(r.text);
+    out.push(replyBody(r));
     for (const path of saved[n] ?? []) out.push(`→ ${path}`);
     (r.choices ?? []).forEach((c, i) => {
-      out.push(`[${i + 1}] ${c.label}`);
+      out.push(BRACKETED(i + 1, c.label));
     });
     out.push('');
   });

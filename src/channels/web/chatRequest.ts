@@ -67,6 +67,9 @@ export function parseChatRequest(
 /** One reply as the web API sends it. */
 export interface WireReply {
   text: string;
+  /** `letter` for a document to copy (shown with its title). */
+  kind?: 'letter';
+  title?: string;
   choices: { id: string; label: string }[];
   turn?: number;
   receipt?: { id: string; token: string };
@@ -85,6 +88,8 @@ export interface ChatResponse {
 export function toWireReplies(replies: readonly Reply[]): WireReply[] {
   return replies.map((r) => ({
     text: r.text,
+    ...(r.kind ? { kind: r.kind } : {}),
+    ...(r.title ? { title: r.title } : {}),
     choices: (r.choices ?? []).map((c) => ({ id: c.id, label: c.label })),
     ...(r.turn === undefined ? {} : { turn: r.turn }),
     ...(r.receipt ? { receipt: { id: r.receipt.id, token: r.receipt.token } } : {}),

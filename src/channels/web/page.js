@@ -86,7 +86,7 @@ function fileLinks(files) {
 
 /** A guide reply: its text, receipt links, and its choices as buttons (only the newest reply keeps them). */
 function renderReply(reply) {
-  const item = bubble('guide', reply.text);
+  const item = bubble('guide', reply.title ? `【${reply.title}】\n\n${reply.text}` : reply.text);
   if (reply.receipt) item.append(receiptLinks(reply.receipt));
   if (Array.isArray(reply.files) && reply.files.length > 0) item.append(fileLinks(reply.files));
   if (Array.isArray(reply.choices) && reply.choices.length > 0) {

@@ -1,0 +1,27 @@
+import type { Reply } from '../../dialogue/types.ts';
+
+/**
+ * Replies as plain text for channels without buttons (the terminal, WeChat): each reply's title and text,
+ * then one numbered line per choice, worded by the channel ("[1] 取消会员" in the terminal, "回复 1：取消会员" in
+ * WeChat). Whatever the user types back — the number, the label or free text — goes to the engine as text,
+ * which accepts all three.
+ *
+ * @example
+ * numberedText({ text: '你想做什么？', choices: [{ id: 'cancel', label: '取消会员' }] }, (n, l) => `[${n}] ${l}`);
+ * // '你想做什么？\n[1] 取消会员'
+ */
+export type ChoiceLine = (n: number, label: string) => string;
+
+/** The terminal's way of numbering choices: `[1] label`. */
+export const BRACKETED: ChoiceLine = (n, label) => `[${n}] ${label}`;
+
+/** A reply's readable body: its title (for a letter) above its text. */
+export function replyBody(reply: Pick<Reply, 'title' | 'text'>): string {
+  return reply.title ? `【${reply.title}】\n\n${reply.text}` : reply.text;
+}
+
+/** See {@link ChoiceLine}: the body, then the numbered choices (none when the reply offers none). */
+export function numberedText(reply: Reply, line: ChoiceLine = BRACKETED): string {
+  const lines = (reply.choices ?? []).map((c, i) => line(i + 1, c.label));
+  return [replyBody(reply), ...lines].filter((s) => s.length > 0).join('\n');
+}
