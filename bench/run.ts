@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.ts';
 import type { ConversationState } from '../src/dialogue/conversation.ts';
 import { step } from '../src/dialogue/step.ts';
 import { createLogger } from '../src/logger.ts';
-import { openDatabase } from '../src/store/database.ts';
+import { openDatabase } from '../src/store/sqlite/database.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TARGETS = {
@@ -53,7 +53,7 @@ try {
     FLOWS_DIR: join(ROOT, 'flows'),
     LOCALES_DIR: join(ROOT, 'locales'),
   });
-  const app = createApp(config, { logger: createLogger('silent') });
+  const app = await createApp(config, { logger: createLogger('silent') });
 
   // engine.handle over whole conversations (the last message issues a receipt; measured apart below).
   let user = 0;
@@ -103,7 +103,7 @@ try {
       await app.engine.handle({ channel: 'mem', userId: `m${c}`, messageId: String(i), text });
   global.gc?.();
   const heapGrowth = process.memoryUsage().heapUsed / heapStart;
-  app.close();
+  await app.close();
 
   const rows = [
     ['baseline: one SQLite transaction (write + read 1 KB)', baselineNs, 1, 1],

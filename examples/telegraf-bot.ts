@@ -27,19 +27,22 @@ if (!token) {
   process.exit(1);
 }
 const logger = createLogger(config.LOG_LEVEL);
-const app = createApp(config, { logger });
+const app = await createApp(config, { logger });
 
 const apiRoot = config.TELEGRAM_API_ROOT?.replace(/\/+$/, '');
 const bot = new Telegraf(token, apiRoot ? { telegram: { apiRoot } } : {});
 bot.command('ping', (ctx) => ctx.reply('pong')); // the host bot's own command, answered before CancelMate
-bot.use(cancelMate({ engine: app.engine, logger, tr: app.tr }));
+bot.use(cancelMate({ engine: app.engine, logger }));
 
-await bot.telegram.setMyCommands(menuCommands('zh-CN', app.tr), { language_code: 'zh' });
-await bot.telegram.setMyCommands([...menuCommands('en', app.tr), { command: 'ping', description: 'pong' }]);
+await bot.telegram.setMyCommands(menuCommands('zh-CN', app.engine), { language_code: 'zh' });
+await bot.telegram.setMyCommands([
+  ...menuCommands('en', app.engine),
+  { command: 'ping', description: 'pong' },
+]);
 
 const stop = (signal: string) => {
   bot.stop(signal);
-  app.close();
+  void app.close();
 };
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,3 +1,8 @@
+/**
+ * The parts every entry point (server, terminal chat) shares, built in dependency order: flows first (so a
+ * broken flow stops start-up before anything else opens), then the data directory's store, signing key and
+ * salt, then the engine. Stale conversations are purged once at start.
+ */
 import type { Config } from './config.ts';
 import type { ReceiptIssuer } from './dialogue/effects.ts';
 import { Engine } from './dialogue/engine.ts';
@@ -5,54 +10,66 @@ import { type FlowBundle, loadFlowBundle } from './flows/bundle.ts';
 import { createTranslator, type Translator } from './i18n/translator.ts';
 import type { Logger } from './logger.ts';
 import { loadOrCreateKeyPair, type ReceiptKeys } from './receipts/keys.ts';
-import { ConversationStore } from './store/conversationStore.ts';
-import { type DB, openDatabase } from './store/database.ts';
 import { loadOrCreateSalt } from './store/identity.ts';
-import { purgeStale, ReceiptStore } from './store/receiptStore.ts';
+import { type PurgeResult, type StorePort, StoreSetupError } from './store/port.ts';
+import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 
 /**
- * The parts every entry point (server, terminal chat) shares, built in dependency order: flows first
- * (so a broken flow stops start-up before anything else opens), then the data directory, database,
- * signing key and salt. Stale conversations are purged once at start.
+ * The wired application.
  *
  * @example
- * const app = createApp(loadConfig(process.env), { logger });
- * app.engine.handle({ channel: 'terminal', userId: 'local', messageId: '1', text: '/start' });
- * app.close();
+ * const app = await createApp(loadConfig(process.env), { logger });
+ * await app.engine.handle({ channel: 'terminal', userId: 'local', messageId: '1', text: '/start' });
+ * await app.close();
  */
 export interface App {
   config: Config;
   bundle: FlowBundle;
   tr: Translator;
-  db: DB;
-  store: ConversationStore;
-  receipts: ReceiptStore;
   keys: ReceiptKeys;
   engine: Engine;
   logger: Logger;
   /** Deletes conversations untouched for RETENTION_DAYS; returns what went. */
-  purge(now?: Date): { conversations: number; processed: number };
-  close(): void;
+  purge(now?: Date): Promise<PurgeResult>;
+  close(): Promise<void>;
 }
 
-/** How long a processed message id is remembered for de-duplication (Telegram keeps updates 24 h). */
+/**
+ * How long a processed message id is remembered for de-duplication (Telegram keeps updates 24 h).
+ *
+ * @example
+ * new Date(now.getTime() - PROCESSED_KEEP_DAYS * 86_400_000);
+ */
 export const PROCESSED_KEEP_DAYS = 7;
 
-/** See {@link App}. Throws FlowValidationError for broken flow files. */
-export function createApp(config: Config, opts: { logger: Logger; clock?: () => Date }): App {
+/**
+ * See {@link App}. Throws FlowValidationError for broken flow files and StoreSetupError for a data directory
+ * (or database) the operator must fix; both mean exit 2.
+ *
+ * @example
+ * const app = await createApp(config, { logger: createLogger('info') });
+ */
+export async function createApp(
+  config: Config,
+  opts: { logger: Logger; clock?: () => Date; store?: StorePort },
+): Promise<App> {
   const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR });
   const tr = createTranslator(bundle.locales);
-  const db = openDatabase(config.DATA_DIR);
-  const store = new ConversationStore(db);
-  const receipts = new ReceiptStore(db);
-  const keys = loadOrCreateKeyPair(config.DATA_DIR);
-  const salt = loadOrCreateSalt(config.DATA_DIR);
+  const store = opts.store ?? SqliteStore.open(config.DATA_DIR);
+  let keys: ReceiptKeys;
+  let salt: string;
+  try {
+    keys = secret(() => loadOrCreateKeyPair(config.DATA_DIR));
+    salt = secret(() => loadOrCreateSalt(config.DATA_DIR));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const { logger } = opts;
   const clock = opts.clock ?? (() => new Date());
   const issuer: ReceiptIssuer = { keys, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) };
   const engine = new Engine({
     store,
-    receipts,
     issuer,
     bundle,
     tr,
@@ -63,32 +80,37 @@ export function createApp(config: Config, opts: { logger: Logger; clock?: () => 
     onHandled: (info) => logger.info(info, 'message handled'),
   });
   const day = 24 * 3600_000;
-  const purge = (now = clock()) => {
-    const removed = purgeStale(
-      db,
+  const purge = async (now = clock()) => {
+    const removed = await store.purge(
       new Date(now.getTime() - config.RETENTION_DAYS * day),
       new Date(now.getTime() - PROCESSED_KEEP_DAYS * day),
     );
     if (removed.conversations || removed.processed) logger.info(removed, 'retention purge');
     return removed;
   };
-  purge();
-  let closed = false;
+  await purge();
+  let closed: Promise<void> | undefined;
   return {
     config,
     bundle,
     tr,
-    db,
-    store,
-    receipts,
     keys,
     engine,
     logger,
     purge,
     close() {
-      if (closed) return;
-      closed = true;
-      db.close();
+      closed ??= store.close();
+      return closed;
     },
   };
+}
+
+/** Runs a secret-file loader; its errors (unreadable, damaged, wrong mode) are the operator's to fix. */
+function secret<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof StoreSetupError) throw err;
+    throw new StoreSetupError((err as Error).message);
+  }
 }

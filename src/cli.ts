@@ -9,6 +9,7 @@ import { flowToMermaid } from './flows/graph.ts';
 import { createLogger } from './logger.ts';
 import { loadOrCreateKeyPair } from './receipts/keys.ts';
 import { verifyReceiptFile } from './receipts/verifyFile.ts';
+import { StoreSetupError } from './store/port.ts';
 
 /**
  * `npm run chat | flows | receipt -- …`: the command-line entry point.
@@ -37,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   } catch (err) {
-    if (err instanceof FlowValidationError || err instanceof ConfigError) {
+    if (err instanceof FlowValidationError || err instanceof ConfigError || err instanceof StoreSetupError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }
@@ -62,7 +63,7 @@ async function chat(args: string[]): Promise<number> {
   const config = loadConfig(env);
   // Logs go to stderr so stdout carries only the conversation.
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr as never);
-  const app = createApp(config, { logger });
+  const app = await createApp(config, { logger });
   try {
     await runTerminalChat({
       saveDir: join(config.DATA_DIR, 'receipts'),
@@ -74,7 +75,7 @@ async function chat(args: string[]): Promise<number> {
       interactive: process.stdin.isTTY === true,
     });
   } finally {
-    app.close();
+    await app.close();
   }
   return 0;
 }

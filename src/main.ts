@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type App, createApp } from './app.ts';
+import { enabledChannels } from './channelSetup.ts';
 import type { ChannelHandle } from './channels/kit/channel.ts';
-import { telegramChannel } from './channels/telegram/channel.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { buildServer } from './server.ts';
+import { StoreSetupError } from './store/port.ts';
 
 /**
  * `npm start`: .env → config → logger → app (flows, database) → HTTP server → channels, then wait
@@ -20,23 +21,6 @@ import { buildServer } from './server.ts';
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-/** The channels this configuration turns on. */
-export function enabledChannels(config: Config, app: App, logger: Logger): ChannelHandle[] {
-  const channels: ChannelHandle[] = [];
-  if (config.WEB_CHAT)
-    channels.push({
-      name: 'web',
-      // The web chat's routes are built into the server (see buildServer); nothing to start or stop.
-      start: async ({ baseUrl }) => baseUrl,
-      stop: async () => {},
-    });
-  // Telegram: `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner
-  // (polling) or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
-  if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel({ config, app, logger }));
-  // ── Mount point: WeChat / WeCom ── same shape: routes for its webhook, start/stop no-ops.
-  return channels;
-}
-
 /** Runs the server until a signal; resolves with the exit code. */
 export async function main(): Promise<number> {
   const startedAt = Date.now();
@@ -47,9 +31,9 @@ export async function main(): Promise<number> {
   try {
     config = loadConfig(process.env);
     logger = createLogger(config.LOG_LEVEL);
-    app = createApp(config, { logger });
+    app = await createApp(config, { logger });
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof FlowValidationError) {
+    if (err instanceof ConfigError || err instanceof FlowValidationError || err instanceof StoreSetupError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }
@@ -98,11 +82,9 @@ export async function main(): Promise<number> {
   );
   // Retention: conversations untouched for RETENTION_DAYS go, once at start (createApp) and then daily.
   const purgeTimer = setInterval(() => {
-    try {
-      app.purge();
-    } catch (err) {
+    app.purge().catch((err: unknown) => {
       logger.error({ err }, 'retention purge failed; it will be tried again tomorrow');
-    }
+    });
   }, PURGE_INTERVAL_MS);
   purgeTimer.unref();
   const code = await waitForShutdown(server, started, logger);

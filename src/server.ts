@@ -68,7 +68,7 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
   // JSON only: without the text/plain parser, any other body type gets 415.
   server.removeContentTypeParser('text/plain');
 
-  const langDeps = { engine: app.engine, store: app.store, defaultLang: config.DEFAULT_LANG };
+  const langDeps = { engine: app.engine, defaultLang: config.DEFAULT_LANG };
   let draining = false;
   server.addHook('preClose', async () => {
     draining = true;
@@ -77,7 +77,7 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
     if (draining) reply.header('connection', 'close');
   });
   server.addHook('onClose', async () => {
-    app.close();
+    await app.close();
   });
   const headers = securityHeaders(config);
   server.addHook('onSend', async (_request, reply, payload) => {
@@ -96,25 +96,28 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
     );
   });
 
-  server.setErrorHandler((err, request, reply) => {
+  server.setErrorHandler(async (err, request, reply) => {
     const apiErr = toApiError(err);
     if (isServerFault(apiErr)) request.log.error({ err }, 'request failed');
     return reply
       .code(apiErr.statusCode)
       .header('cache-control', 'no-store')
-      .send(apiErrorBody(apiErr, requestLang(langDeps, request.headers)));
+      .send(apiErrorBody(apiErr, await requestLang(langDeps, request.headers)));
   });
-  server.setNotFoundHandler((request, reply) =>
+  server.setNotFoundHandler(async (request, reply) =>
     reply
       .code(404)
       .header('cache-control', 'no-store')
-      .send(apiErrorBody(new ApiError(404, 'not_found'), requestLang(langDeps, request.headers))),
+      .send(apiErrorBody(new ApiError(404, 'not_found'), await requestLang(langDeps, request.headers))),
   );
 
   server.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
+    // `request.ip` is undefined for a request whose socket is already gone (a malformed chunked body):
+    // the limiter's default key would throw and log a stack trace per request.
+    keyGenerator: (request) => request.ip ?? request.socket?.remoteAddress ?? 'unknown',
     errorResponseBuilder: (_request, ctx) =>
       new ApiError(ctx.statusCode, 'too_many_requests', `over ${ctx.max} requests per minute`, {
         seconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
@@ -131,7 +134,7 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
       reply.header('cache-control', 'no-store');
       if (draining) return reply.code(503).send({ status: 'shutting_down', ...base });
       try {
-        app.db.prepare('SELECT 1').get();
+        await app.engine.health();
       } catch {
         return reply.code(503).send({ status: 'database_unreachable', ...base });
       }
@@ -141,7 +144,6 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
     if (opts.webChat ?? config.WEB_CHAT)
       await scope.register(webChatRoutes, {
         engine: app.engine,
-        store: app.store,
         logger: app.logger,
         defaultLang: config.DEFAULT_LANG,
         secureCookie: config.PUBLIC_URL?.startsWith('https:') === true,
@@ -153,7 +155,6 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
     // fills in headers a route has not set.
     await scope.register(receiptRoutes, {
       engine: app.engine,
-      receipts: app.receipts,
       keys: app.keys,
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     });

@@ -43,7 +43,7 @@ describe('/healthz', () => {
 
   it('is 503 when the database is closed', async () => {
     const { server, app } = await serve();
-    app.db.close();
+    await app.close();
     const res = await server.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(503);
     expect((res.json() as { status: string }).status).toBe('database_unreachable');
@@ -81,7 +81,7 @@ describe('/healthz', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.write('GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(app.db.open).toBe(true); // a request is still in flight
+    await expect(app.engine.health()).resolves.toBeUndefined(); // a request is still in flight
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow(); // no new connections
     release();
     await closing;
@@ -93,7 +93,7 @@ describe('/healthz', () => {
     expect(healthRes).toMatch(/\r\nconnection: close\r\n/i);
     expect(healthRes).toMatch(/\r\nx-frame-options: DENY\r\n/i);
     expect(healthRes).toContain('"status":"shutting_down"');
-    expect(app.db.open).toBe(false);
+    await expect(app.engine.health()).rejects.toThrow(); // the database was closed with the server
   });
 });
 

@@ -2,8 +2,8 @@ import { LANGS } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { COMMANDS, type Command, type MatchableChoice } from '../understand/match.ts';
 import type { ConversationState } from './conversation.ts';
+import type { StepEnv } from './decision.ts';
 import { stateChoices } from './render.ts';
-import type { StepEnv } from './step.ts';
 import type { Choice } from './types.ts';
 
 /**

@@ -1,4 +1,8 @@
-import { randomBytes } from 'node:crypto';
+/**
+ * The effects the engine carries out inside a message's transaction: issuing a signed receipt (stored, with
+ * a link token derived from the installation's salt, so the token itself is never stored) and exporting
+ * everything kept about the user (one summary line in the chat, the data as a file).
+ */
 import type { FlowBundle } from '../flows/bundle.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { buildReceiptBody } from '../receipts/build.ts';
@@ -6,18 +10,17 @@ import type { ReceiptKeys } from '../receipts/keys.ts';
 import { renderReceiptHtml } from '../receipts/renderHtml.ts';
 import { renderReceiptText } from '../receipts/renderText.ts';
 import { signReceipt } from '../receipts/sign.ts';
-import type { ConversationStore } from '../store/conversationStore.ts';
-import type { ReceiptStore } from '../store/receiptStore.ts';
+import type { Receipt } from '../receipts/types.ts';
+import { receiptToken, tokenHash } from '../store/identity.ts';
+import type { ConversationTx } from '../store/port.ts';
 import type { ConversationState } from './conversation.ts';
-import type { Reply } from './types.ts';
+import type { Attachment, Reply } from './types.ts';
 
 /**
- * The effects the engine carries out inside the message's transaction: issuing a signed receipt (stored,
- * with a secret link token) and exporting everything kept about the user.
+ * Who signs receipts and where their links point.
  *
  * @example
- * const reply = receiptReply(deps, 'c_5f1e…', conv, new Date());
- * reply.attachments?.map((a) => a.filename); // ['R-20261125-1A2B3C4D.html', 'R-20261125-1A2B3C4D.json']
+ * const issuer: ReceiptIssuer = { keys: loadOrCreateKeyPair('./data'), publicUrl: 'https://cancelmate.example.org' };
  */
 export interface ReceiptIssuer {
   keys: ReceiptKeys;
@@ -25,84 +28,128 @@ export interface ReceiptIssuer {
   publicUrl?: string;
 }
 
-/** What the effects need from the engine. */
+/**
+ * What the effects need from the engine.
+ *
+ * @example
+ * const deps: EffectDeps = { issuer, bundle, tr, salt };
+ */
 export interface EffectDeps {
-  store: ConversationStore;
-  receipts: ReceiptStore;
   issuer: ReceiptIssuer;
   bundle: FlowBundle;
   tr: Translator;
+  /** The secret the link tokens are derived from. */
+  salt: string;
 }
 
-/** Builds, signs and stores a receipt over the transcript so far; replies with its summary and files. */
-export function receiptReply(
+/**
+ * Builds, signs and stores a receipt over the transcript so far; replies with its summary, links and files.
+ * Throws when it cannot (the engine then apologises and the whole message rolls back).
+ *
+ * @example
+ * const reply = issueReceipt(deps, tx, conv, new Date());
+ * reply.attachments?.map((a) => a.filename); // ['R-20261125-1A2B3C4D.html', 'R-20261125-1A2B3C4D.json']
+ */
+export function issueReceipt(
   deps: EffectDeps,
-  conversation: string,
+  tx: ConversationTx,
   conv: ConversationState,
   now: Date,
-  onError?: (err: unknown, info: { conversation: string; channel: string }) => void,
 ): Reply {
-  const { tr, issuer } = deps;
-  try {
-    const body = buildReceiptBody({
-      bundle: deps.bundle,
-      tr,
-      conversation,
-      conv,
-      transcript: deps.store.transcript(conversation),
-      now,
-    });
-    const receipt = signReceipt(body, issuer.keys);
-    const token = randomBytes(18).toString('base64url');
-    deps.receipts.insert(conversation, receipt, token, now);
-    const id = receipt.body.id;
-    const parts = [tr.ns(conv.lang, 'receipt', 'issued', { id }), renderReceiptText(receipt)];
-    if (issuer.publicUrl) {
-      const base = `${issuer.publicUrl.replace(/\/+$/, '')}/receipts/${encodeURIComponent(id)}`;
-      parts.push(
-        tr.ns(conv.lang, 'receipt', 'links', { html: `${base}?t=${token}`, json: `${base}.json?t=${token}` }),
-      );
-    }
-    const verifyUrl = issuer.publicUrl
-      ? `${issuer.publicUrl.replace(/\/+$/, '')}/receipts/public-key`
-      : undefined;
-    return {
-      text: parts.join('\n\n'),
-      receipt: { id, token },
-      attachments: [
-        {
-          filename: `${id}.html`,
-          contentType: 'text/html; charset=utf-8',
-          content: renderReceiptHtml(receipt, {
-            publicKeyPem: issuer.keys.publicKeyPem,
-            ...(verifyUrl ? { verifyUrl } : {}),
-          }),
-        },
-        {
-          filename: `${id}.json`,
-          contentType: 'application/json',
-          content: `${JSON.stringify(receipt, null, 2)}\n`,
-        },
-      ],
-    };
-  } catch (err) {
-    onError?.(err, { conversation, channel: 'receipt' });
-    return { text: tr.common(conv.lang, 'receiptNone') };
-  }
+  const body = buildReceiptBody({
+    bundle: deps.bundle,
+    tr: deps.tr,
+    conversation: tx.conversationId,
+    conv,
+    transcript: tx.transcript(),
+    now,
+  });
+  const receipt = signReceipt(body, deps.issuer.keys);
+  const token = receiptToken(deps.salt, receipt.body.id);
+  tx.insertReceipt({
+    id: receipt.body.id,
+    tokenHash: tokenHash(token),
+    json: JSON.stringify(receipt),
+    createdAt: now.toISOString(),
+  });
+  return receiptReply(deps, receipt, conv.lang);
 }
 
-/** The most characters of the export shown in the chat itself (the attachment has it all). */
-export const EXPORT_TEXT_MAX = 3000;
+/**
+ * The reply that hands out `receipt`: the same whether it was just issued or is given again to a redelivered
+ * message (the token is derived, the files rendered from the stored receipt).
+ *
+ * @example
+ * receiptReply(deps, receipt, 'en').receipt; // { id: 'R-…', token: '…' }
+ */
+export function receiptReply(deps: EffectDeps, receipt: Receipt, lang: ConversationState['lang']): Reply {
+  const { tr, issuer } = deps;
+  const id = receipt.body.id;
+  const token = receiptToken(deps.salt, id);
+  const parts = [tr.ns(lang, 'receipt', 'issued', { id }), renderReceiptText(receipt)];
+  const base = issuer.publicUrl?.replace(/\/+$/, '');
+  if (base) {
+    const at = `${base}/receipts/${encodeURIComponent(id)}`;
+    parts.push(tr.ns(lang, 'receipt', 'links', { html: `${at}?t=${token}`, json: `${at}.json?t=${token}` }));
+  }
+  return {
+    text: parts.join('\n\n'),
+    receipt: { id, token },
+    attachments: receiptFiles(receipt, issuer),
+  };
+}
 
-/** Everything stored about this conversation, as JSON in the chat and as a file. */
+/**
+ * A receipt's files: the self-contained HTML page and the JSON.
+ *
+ * @example
+ * receiptFiles(receipt, issuer).map((f) => f.contentType); // ['text/html; charset=utf-8', 'application/json']
+ */
+export function receiptFiles(receipt: Receipt, issuer: ReceiptIssuer): Attachment[] {
+  const base = issuer.publicUrl?.replace(/\/+$/, '');
+  const id = receipt.body.id;
+  return [
+    {
+      filename: `${id}.html`,
+      contentType: 'text/html; charset=utf-8',
+      content: renderReceiptHtml(receipt, {
+        publicKeyPem: issuer.keys.publicKeyPem,
+        ...(base ? { verifyUrl: `${base}/receipts/public-key` } : {}),
+      }),
+    },
+    {
+      filename: `${id}.json`,
+      contentType: 'application/json',
+      content: `${JSON.stringify(receipt, null, 2)}\n`,
+    },
+  ];
+}
+
+/**
+ * The name of the data export file.
+ *
+ * @example
+ * EXPORT_FILE; // 'cancelmate-my-data.json'
+ */
+export const EXPORT_FILE = 'cancelmate-my-data.json';
+
+/**
+ * Everything stored about this conversation: one plain summary line in the chat, the whole as a JSON file.
+ *
+ * @example
+ * dataExportReply(deps, tx, conv, now).attachments?.[0]?.filename; // 'cancelmate-my-data.json'
+ */
 export function dataExportReply(
   deps: EffectDeps,
-  conversation: string,
+  tx: Pick<ConversationTx, 'conversationId' | 'transcript' | 'receipts'>,
   conv: ConversationState,
   now: Date,
 ): Reply {
+  const transcript = tx.transcript();
+  const receipts = tx.receipts();
+  const facts = Object.keys(conv.ctx.fields).filter((k) => k.startsWith('fact_'));
   const data = {
-    conversation,
+    conversation: tx.conversationId,
     exportedAt: now.toISOString(),
     state: {
       lang: conv.lang,
@@ -113,19 +160,27 @@ export function dataExportReply(
       answersAndFacts: conv.ctx.fields,
       flowVersion: conv.flowVersion,
     },
-    transcript: deps.store.transcript(conversation),
-    receipts: deps.receipts.listFor(conversation),
+    transcript,
+    receipts: receipts.map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt,
+      receipt: JSON.parse(r.json) as unknown,
+    })),
   };
-  const json = JSON.stringify(data, null, 2);
-  const { tr } = deps;
-  const shown =
-    json.length <= EXPORT_TEXT_MAX
-      ? json
-      : `${json.slice(0, EXPORT_TEXT_MAX)}\n…\n${tr.common(conv.lang, 'mydata.truncated')}`;
+  const text = deps.tr.common(conv.lang, 'mydata.summary', {
+    messages: transcript.length,
+    facts: facts.length,
+    receipts: receipts.length,
+    file: EXPORT_FILE,
+  });
   return {
-    text: `${tr.common(conv.lang, 'mydata.intro')}\n\n${shown}`,
+    text,
     attachments: [
-      { filename: 'cancelmate-my-data.json', contentType: 'application/json', content: `${json}\n` },
+      {
+        filename: EXPORT_FILE,
+        contentType: 'application/json',
+        content: `${JSON.stringify(data, null, 2)}\n`,
+      },
     ],
   };
 }

@@ -1,31 +1,39 @@
+/**
+ * The engine: the only door into the dialogue. Channels hand it an {@link Inbound} and get replies back; it
+ * also answers what channels may show (history, receipts, the conversation's language, their own words) —
+ * no channel opens the store.
+ *
+ * One inbound message is one store transaction (`transact`): read the de-duplication record, load, step
+ * (pure), save, append to the transcript, carry out the step's effect (receipt, data export, deletion),
+ * record the message id. A message id seen before gets the replies it got the first time and changes nothing.
+ */
+import { timingSafeEqual } from 'node:crypto';
 import type { FlowBundle } from '../flows/bundle.ts';
 import { type Lang, langFromHint } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
-import type { ConversationStore } from '../store/conversationStore.ts';
-import { conversationId } from '../store/identity.ts';
-import { deleteConversation, type ReceiptStore } from '../store/receiptStore.ts';
-import type { ReceiptIssuer } from './effects.ts';
-import { dataExportReply, receiptReply } from './effects.ts';
-import { type StepResult, step } from './step.ts';
+import type { TranscriptEntry } from '../receipts/transcriptChain.ts';
+import type { Receipt } from '../receipts/types.ts';
+import { conversationId, receiptToken, tokenHash } from '../store/identity.ts';
+import type { ConversationTx, StorePort } from '../store/port.ts';
+import { type ConversationState, readStoredState } from './conversation.ts';
+import { dataExportReply, issueReceipt, type ReceiptIssuer } from './effects.ts';
+import { cleanText } from './input.ts';
+import { recordOf, repliesFromRecord } from './processedRecord.ts';
+import { step } from './step.ts';
 import type { Inbound, Reply } from './types.ts';
 
 /**
- * `handle(inbound) → replies`: one inbound message = one SQLite transaction = one list of replies.
- * Load, step (pure), save, append to the transcript, carry out the step's effect (receipt, data export,
- * deletion), record the message id; a message id seen before gets the replies it got the first time and
- * changes nothing.
+ * What the engine is built from.
  *
  * @example
- * const engine = new Engine({ store, receipts, issuer, bundle, tr, salt });
- * engine.handle({ channel: 'web', userId: 'sess-1', messageId: 'm-1', text: '/start' });
+ * const engine = new Engine({ store, issuer, bundle, tr, salt, defaultLang: 'zh-CN' });
  */
 export interface EngineDeps {
-  store: ConversationStore;
-  receipts: ReceiptStore;
+  store: StorePort;
   issuer: ReceiptIssuer;
   bundle: FlowBundle;
   tr: Translator;
-  /** Secret salt for conversation ids (see store/identity.ts). */
+  /** Secret salt for conversation ids and receipt link tokens (see store/identity.ts). */
   salt: string;
   defaultLang?: Lang;
   clock?: () => Date;
@@ -41,7 +49,12 @@ export interface EngineDeps {
   }) => void;
 }
 
-/** What {@link Engine.handle} resolves with. */
+/**
+ * What {@link Engine.handle} resolves with.
+ *
+ * @example
+ * const { replies, duplicate, lang } = await engine.handle(inbound);
+ */
 export interface Handled {
   replies: Reply[];
   /** True when this message id had been handled before: the replies are the ones given then, nothing changed. */
@@ -50,15 +63,36 @@ export interface Handled {
   lang: Lang;
 }
 
-/** Thrown for an inbound message that breaks the contract (a channel bug, not user input). */
+/**
+ * A conversation's transcript and receipts as a channel may show them again (the web chat after a reload).
+ *
+ * @example
+ * const { entries, receipts } = await engine.history('web', sessionId);
+ */
+export interface History {
+  lang?: Lang;
+  /** The hash-chained transcript, oldest first. */
+  entries: TranscriptEntry[];
+  /** Each receipt with the token that unlocks its link, so the link works in any browser. */
+  receipts: { id: string; createdAt: string; token: string }[];
+}
+
+/**
+ * Thrown for an inbound message that breaks the contract (a channel bug, not user input).
+ *
+ * @example
+ * await engine.handle({ channel: '', userId: '', messageId: '' }); // rejects with InboundError
+ */
 export class InboundError extends Error {
   override name = 'InboundError';
 }
 
-/** The limit on one message's text; longer input is cut before it reaches the dialogue or the transcript. */
-export const MAX_INPUT_CHARS = 4000;
-
-/** See {@link EngineDeps}. */
+/**
+ * See the module description.
+ *
+ * @example
+ * const { replies } = await engine.handle({ channel: 'web', userId: 'sess-1', messageId: 'm-1', text: '/start' });
+ */
 export class Engine {
   constructor(private readonly deps: EngineDeps) {}
 
@@ -73,58 +107,22 @@ export class Engine {
   }
 
   /**
-   * See the class description. Resolves with the replies, whether the message id had been handled before
-   * (channels use it to avoid re-sending) and the conversation's language (for the channel's own words).
-   * Never rejects for user input; a failure gives an apology and changes nothing.
+   * Handles one message. Never rejects for user input; a failure gives an apology in the user's language and
+   * changes nothing. Rejects with {@link InboundError} when channel, userId or messageId is missing.
    */
   async handle(inbound: Inbound): Promise<Handled> {
     if (!inbound.channel || !inbound.userId || !inbound.messageId)
       throw new InboundError('an inbound message needs channel, userId and messageId');
-    const msg: Inbound = inbound.text === undefined ? inbound : { ...inbound, text: clean(inbound.text) };
+    const msg: Inbound = inbound.text === undefined ? inbound : { ...inbound, text: cleanText(inbound.text) };
     const id = this.conversationOf(msg.channel, msg.userId);
-    const { store, tr } = this.deps;
+    if (msg.text !== undefined && msg.text.trim() === '' && msg.choice === undefined) {
+      const lang = await this.langOf(id, msg);
+      return { replies: [{ text: this.deps.tr.common(lang, 'emptyText') }], duplicate: false, lang };
+    }
     const now = msg.at ?? this.deps.clock?.() ?? new Date();
     try {
-      const out = store.transaction(() => {
-        const seen = store.processed(id, msg.messageId);
-        if (seen)
-          return { replies: seen, duplicate: true, state: '', effect: undefined, lang: this.langOf(id, msg) };
-        const result: StepResult = step(this.deps, store.load(id), msg, now);
-        if (result.effect === 'forget') {
-          deleteConversation(store.db, id);
-          return {
-            replies: [{ text: tr.common(result.conv.lang, 'forget.done') }],
-            duplicate: false,
-            state: '',
-            effect: 'forget',
-            lang: result.conv.lang,
-          };
-        }
-        store.save(id, msg.channel, result.conv, now);
-        store.append(id, result.transcript);
-        let replies = result.replies;
-        if (result.effect === 'receipt' || result.effect === 'mydata') {
-          const extra =
-            result.effect === 'receipt'
-              ? receiptReply(this.deps, id, result.conv, now, this.deps.onError)
-              : dataExportReply(this.deps, id, result.conv, now);
-          // The question's choices move to the last message, where chat clients show them.
-          const last = replies.at(-1);
-          const moved = { ...extra, choices: last?.choices ?? [], turn: last?.turn };
-          replies = [...replies.slice(0, -1), ...(last ? [{ text: last.text }] : []), moved];
-          // The export itself is not copied into the transcript (it would copy the transcript into itself).
-          const record =
-            result.effect === 'mydata' ? tr.common(result.conv.lang, 'mydata.intro') : extra.text;
-          store.append(id, [{ at: now.toISOString(), dir: 'out', text: record }]);
-        }
-        store.markProcessed(id, msg.messageId, replies, now);
-        return {
-          replies,
-          duplicate: false,
-          state: result.conv.state,
-          effect: result.effect,
-          lang: result.conv.lang,
-        };
+      const out = await this.deps.store.transact(id, (tx) => this.work(tx, msg, now), {
+        messageId: msg.messageId,
       });
       this.deps.onHandled?.({
         conversation: id,
@@ -136,34 +134,139 @@ export class Engine {
       return { replies: out.replies, duplicate: out.duplicate, lang: out.lang };
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
-      const lang = this.langOf(id, msg);
-      return { replies: [{ text: tr.common(lang, 'error') }], duplicate: false, lang };
+      const lang = await this.langOf(id, msg);
+      return { replies: [{ text: this.deps.tr.common(lang, 'error') }], duplicate: false, lang };
     }
   }
 
   /** The language a channel user's conversation is in, if there is one (for a channel's own short texts). */
   async languageOf(channel: string, userId: string): Promise<Lang | undefined> {
     try {
-      return this.deps.store.load(this.conversationOf(channel, userId))?.lang;
+      return await this.deps.store.read(this.conversationOf(channel, userId), (tx) => this.stateOf(tx)?.lang);
     } catch {
       return undefined;
     }
   }
 
-  private langOf(id: string, msg: Inbound): Lang {
+  /** A channel user's transcript and receipts (empty for someone the engine has not met). */
+  async history(channel: string, userId: string): Promise<History> {
+    return this.deps.store.read(this.conversationOf(channel, userId), (tx) => {
+      const lang = this.stateOf(tx)?.lang;
+      return {
+        ...(lang ? { lang } : {}),
+        entries: tx.transcript(),
+        receipts: tx.receipts().map((r) => ({
+          id: r.id,
+          createdAt: r.createdAt,
+          token: receiptToken(this.deps.salt, r.id),
+        })),
+      };
+    });
+  }
+
+  /** The receipt `id` when `token` is the one handed out with it; undefined otherwise (also for unknown ids). */
+  async receiptByToken(id: string, token: string): Promise<Receipt | undefined> {
+    const stored = await this.deps.store.receipt(id);
+    const given = Buffer.from(tokenHash(token), 'hex');
+    const expected = Buffer.from(stored?.tokenHash ?? '0'.repeat(64), 'hex');
+    return stored && timingSafeEqual(given, expected) ? (JSON.parse(stored.json) as Receipt) : undefined;
+  }
+
+  /** The receipt `id` when it belongs to this channel user's conversation; undefined otherwise. */
+  async receiptOf(channel: string, userId: string, id: string): Promise<Receipt | undefined> {
+    const stored = await this.deps.store.receipt(id);
+    return stored && stored.conversationId === this.conversationOf(channel, userId)
+      ? (JSON.parse(stored.json) as Receipt)
+      : undefined;
+  }
+
+  /** Resolves when the store answers; rejects with the reason otherwise (for /healthz). */
+  async health(): Promise<void> {
+    await this.deps.store.ping();
+  }
+
+  /** A channel's own words (locales/<lang>/common.json), e.g. `say('en', 'telegram.notText')`. */
+  say(lang: Lang, key: string, vars?: Record<string, string | number>): string {
+    return this.deps.tr.common(lang, key, vars);
+  }
+
+  /** The language to speak in before a conversation exists: the channel's hint, else the default. */
+  langFromHint(hint: string | undefined): Lang {
+    return langFromHint(hint, this.deps.defaultLang ?? 'zh-CN');
+  }
+
+  private work(tx: ConversationTx, msg: Inbound, now: Date) {
+    const deps = this.deps;
+    const prior = tx.processed(msg.messageId);
+    const storedJson = prior === undefined ? tx.load() : undefined;
+    if (prior !== undefined) {
+      const conv = this.stateOf(tx);
+      const lang = conv?.lang ?? this.langFromHint(msg.langHint);
+      const replies = repliesFromRecord(deps, tx, prior, conv, now) ?? [
+        { text: deps.tr.common(lang, 'error') },
+      ];
+      return { replies, duplicate: true, state: conv?.state ?? '', effect: undefined, lang };
+    }
+    const stored = storedJson === undefined ? undefined : readStoredState(storedJson);
+    const result = step(deps, stored, msg, now, { unreadable: storedJson !== undefined && !stored });
+    const lang = result.conv.lang;
+    if (result.effect === 'forget') {
+      const replies = [{ text: deps.tr.common(lang, 'forget.done') }];
+      tx.forget(msg.messageId, recordOf(replies), now);
+      return { replies, duplicate: false, state: '', effect: 'forget', lang };
+    }
+    tx.save(msg.channel, JSON.stringify(result.conv), now);
+    tx.append(result.transcript);
+    let replies = result.replies;
+    if (result.effect === 'receipt' || result.effect === 'mydata') {
+      const extra =
+        result.effect === 'receipt'
+          ? this.receipt(tx, result.conv, now)
+          : dataExportReply(deps, tx, result.conv, now);
+      // The question's choices move to the last message, where chat clients show them.
+      const last = replies.at(-1);
+      const moved: Reply = {
+        ...extra,
+        choices: last?.choices ?? [],
+        ...(last?.turn === undefined ? {} : { turn: last.turn }),
+      };
+      replies = [
+        ...replies.slice(0, -1),
+        ...(last ? [{ ...last, choices: undefined, turn: undefined }] : []),
+        moved,
+      ].map(dropUndefined);
+      tx.append([{ at: now.toISOString(), dir: 'out', text: extra.text }]);
+    }
+    tx.markProcessed(msg.messageId, recordOf(replies), now);
+    return { replies, duplicate: false, state: result.conv.state, effect: result.effect, lang };
+  }
+
+  /** A receipt now; if building or signing fails, a reply saying so (the conversation goes on). */
+  private receipt(tx: ConversationTx, conv: ConversationState, now: Date): Reply {
     try {
-      const lang = this.deps.store.load(id)?.lang;
+      return issueReceipt(this.deps, tx, conv, now);
+    } catch (err) {
+      this.deps.onError?.(err, { conversation: tx.conversationId, channel: 'receipt' });
+      return { text: this.deps.tr.common(conv.lang, 'receiptNone') };
+    }
+  }
+
+  private stateOf(tx: Pick<ConversationTx, 'load'>): ConversationState | undefined {
+    const json = tx.load();
+    return json === undefined ? undefined : readStoredState(json);
+  }
+
+  private async langOf(id: string, msg: Inbound): Promise<Lang> {
+    try {
+      const lang = await this.deps.store.read(id, (tx) => this.stateOf(tx)?.lang);
       if (lang) return lang;
     } catch {
       // The store itself may be what failed; fall back to the channel's hint.
     }
-    return langFromHint(msg.langHint, this.deps.defaultLang ?? 'zh-CN');
+    return this.langFromHint(msg.langHint);
   }
 }
 
-/** Drops control characters (keeping newlines and tabs) and cuts overlong input. */
-function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  const stripped = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
-  return [...stripped].slice(0, MAX_INPUT_CHARS).join('');
+function dropUndefined(reply: Reply): Reply {
+  return Object.fromEntries(Object.entries(reply).filter(([, v]) => v !== undefined)) as unknown as Reply;
 }

@@ -1,15 +1,14 @@
 import { transition } from 'xstate';
-import type { FlowBundle } from '../flows/bundle.ts';
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
 import type { FlowContext } from '../flows/context.ts';
-import { type Lang, langFromHint } from '../i18n/lang.ts';
-import type { Translator } from '../i18n/translator.ts';
+import { langFromHint } from '../i18n/lang.ts';
 import type { TranscriptContent } from '../receipts/transcriptChain.ts';
 import { parseFact } from '../understand/facts.ts';
 import { type Understood, understand } from '../understand/match.ts';
 import { commandOfChoice, commandWords, currentChoices, ENGINE_CHOICES, matchable } from './choices.ts';
 import { runCommand } from './commands.ts';
-import { type ConversationState, freshConversation, HISTORY_LIMIT } from './conversation.ts';
+import { type ConversationState, freshConversation, jump } from './conversation.ts';
+import type { Decision, StepEffect, StepEnv } from './decision.ts';
 import { renderState, type ShownSteps } from './render.ts';
 import type { Choice, Inbound, Reply } from './types.ts';
 
@@ -22,15 +21,6 @@ import type { Choice, Inbound, Reply } from './types.ts';
  * const out = step({ bundle, tr }, undefined, { channel: 'terminal', userId: 'u', messageId: '1', text: '/start' }, now);
  * out.replies[0].choices; // the welcome question's choices
  */
-export interface StepEnv {
-  bundle: FlowBundle;
-  tr: Translator;
-  defaultLang?: Lang;
-}
-
-/** Work the engine does around the pure step: issue a receipt, export the user's data, or delete it. */
-export type StepEffect = 'receipt' | 'mydata' | 'forget';
-
 /** What {@link step} returns. */
 export interface StepResult {
   conv: ConversationState;
@@ -39,23 +29,13 @@ export interface StepResult {
   effect?: StepEffect;
 }
 
-/** What a step decided, before rendering. */
-export interface Decision {
-  conv: ConversationState;
-  note?: string;
-  /** True when the dialogue moved to a new screen (its steps count as shown; a final state issues a receipt). */
-  moved: boolean;
-  effect?: StepEffect;
-  /** Replace the usual question with this reply (used while "forget me" waits for confirmation). */
-  only?: string;
-}
-
 /** See {@link StepResult}. */
 export function step(
   env: StepEnv,
   stored: ConversationState | undefined,
   inbound: Inbound,
   now: Date,
+  opts: { unreadable?: boolean } = {},
 ): StepResult {
   const { bundle } = env;
   const at = now.toISOString();
@@ -71,12 +51,12 @@ export function step(
     conv = { ...conv, lang: langFromHint(inbound.langHint, conv.lang) };
 
   const notes: string[] = [];
-  if (!bundle.states[conv.state]) {
-    conv = {
-      ...freshConversation(bundle.start, conv.lang, bundle.version),
-      langChosen: conv.langChosen,
-      turn: conv.turn + 1,
-    };
+  if (opts.unreadable) {
+    // The stored state could not be read back: say so in one line and start over (the transcript is kept).
+    notes.push(env.tr.common(conv.lang, 'recovered'));
+    isNew = true;
+  } else if (!bundle.states[conv.state]) {
+    conv = restartAfterFlowChange(env, conv);
     notes.push(env.tr.common(conv.lang, 'flowChanged'));
     // The answer was to a question that no longer exists: show the new start instead of guessing.
     isNew = true;
@@ -87,7 +67,15 @@ export function step(
   const inText = inbound.text ?? labelOf(offered, inbound.choice) ?? `[${inbound.choice ?? ''}]`;
   const transcript: Omit<TranscriptContent, 'seq'>[] = [{ at, dir: 'in', text: inText }];
 
-  const decision = decide(env, conv, inbound, offered, isNew, now);
+  let decision = decide(env, conv, inbound, offered, isNew, now);
+  if (!bundle.states[decision.conv.state]) {
+    // "Back" (or a jump word) led to a question that was removed from the flows since: start over.
+    decision = {
+      conv: restartAfterFlowChange(env, decision.conv),
+      note: env.tr.common(conv.lang, 'flowChanged'),
+      moved: true,
+    };
+  }
   conv = decision.conv;
   if (decision.note) notes.push(decision.note);
 
@@ -198,10 +186,14 @@ function moveBy(env: StepEnv, conv: ConversationState, event: FlowEvent): Decisi
   return { conv: jump(conv, value, ctx), moved: true };
 }
 
-/** Moves to `state` with `ctx`, remembering where we were for "back". */
-export function jump(conv: ConversationState, state: string, ctx: FlowContext): ConversationState {
-  const history = [...conv.history, { state: conv.state, ctx: conv.ctx }].slice(-HISTORY_LIMIT);
-  return { ...conv, state, ctx, history, turn: conv.turn + 1 };
+/** A fresh conversation in the same language, keeping the turn counter moving (old buttons stay stale). */
+function restartAfterFlowChange(env: StepEnv, conv: ConversationState): ConversationState {
+  return {
+    ...freshConversation(env.bundle.start, conv.lang, env.bundle.version),
+    langChosen: conv.langChosen,
+    turn: conv.turn + 1,
+    shown: conv.shown,
+  };
 }
 
 function labelOf(choices: Choice[], id: string | undefined): string | undefined {

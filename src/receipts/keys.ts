@@ -160,8 +160,14 @@ function checkPublicFile(publicPath: string, privatePath: string, keyId: string)
   }
 }
 
-/** Writes `content` to a temp file (fsynced), then links it into place; if `path` already exists, keeps that one. */
-function publishFile(path: string, content: string, mode: number): void {
+/**
+ * Writes `content` to a temp file (fsynced), then links it into place; if `path` already exists, keeps that
+ * one, so two processes creating the same secret at once end up with one.
+ *
+ * @example
+ * publishFile('/var/lib/cancelmate/conversation-salt', `${salt}\n`, 0o600);
+ */
+export function publishFile(path: string, content: string, mode: number): void {
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'wx', mode);
   try {

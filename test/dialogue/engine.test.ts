@@ -1,20 +1,31 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/dialogue/types.ts';
 import { verifyChain } from '../../src/receipts/transcriptChain.ts';
-import { testApp } from '../support/app.ts';
+import type { StorePort } from '../../src/store/port.ts';
+import { DB_FILE } from '../../src/store/sqlite/database.ts';
+import { faultyStore, type TestApp, testApp } from '../support/app.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
 });
-function setup(env: Record<string, string> = {}, dataDir?: string) {
-  const t = testApp(env, dataDir ? { dataDir } : {});
+async function setup(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  wrapStore?: (store: StorePort) => StorePort,
+) {
+  const t = await testApp(env, { ...(dataDir ? { dataDir } : {}), ...(wrapStore ? { wrapStore } : {}) });
   cleanups.push(t.cleanup);
   return t;
 }
 
-function chat(t: ReturnType<typeof setup>, userId = 'u1', channel = 'test') {
+const transcriptOf = async (t: TestApp, userId = 'u1', channel = 'test') =>
+  (await t.app.engine.history(channel, userId)).entries;
+
+function chat(t: TestApp, userId = 'u1', channel = 'test') {
   let n = 0;
   const send = async (input: {
     text?: string;
@@ -40,7 +51,7 @@ const ids = (r: Reply) => (r.choices ?? []).map((c) => c.id);
 
 describe('engine', () => {
   it('greets a new user with the disclaimer and the first question', async () => {
-    const t = setup();
+    const t = await setup();
     const r = await chat(t).text('/start');
     expect(r.text).toContain('我不是任何商家或平台的客服');
     expect(r.text).toContain('绝不会向你要密码');
@@ -48,30 +59,29 @@ describe('engine', () => {
   });
 
   it('answers a duplicate message id with the same replies and changes nothing', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     const first = await c.send({ text: '1', messageId: 'dup-1' });
-    const id = t.app.engine.conversationOf('test', 'u1');
-    const before = t.app.store.transcript(id).length;
+    const before = (await transcriptOf(t)).length;
     const again = await c.send({ text: '1', messageId: 'dup-1' });
     expect(again).toEqual(first);
-    expect(t.app.store.transcript(id).length).toBe(before);
+    expect((await transcriptOf(t)).length).toBe(before);
     // The dialogue did not advance twice: we are still at the platform question.
     expect(ids(await c.text('/help'))).toContain('kamen');
   });
 
   it('resumes exactly where it was after the process restarts (real SQLite file)', async () => {
-    const t1 = setup();
+    const t1 = await setup();
     const c1 = chat(t1);
     await c1.text('/start');
     await c1.text('1'); // cancel
     await c1.text('爱奇艺'); // platform by alias
     const at = await c1.text('1'); // auto-renew → channel question
     expect(ids(at)).toEqual(['app', 'support', 'payment', '_back']);
-    t1.app.close();
+    await t1.app.close();
 
-    const t2 = setup({}, t1.dataDir);
+    const t2 = await setup({}, t1.dataDir);
     const c2 = chat(t2);
     const resumed = await c2.text('/start');
     expect(resumed.text).toContain('欢迎回来');
@@ -82,7 +92,7 @@ describe('engine', () => {
   });
 
   it('keeps a hash chain that verifies after a long conversation', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     for (let i = 0; i < 60; i += 1) {
@@ -90,7 +100,7 @@ describe('engine', () => {
       await c.text('返回');
       await c.text('无意义的输入');
     }
-    const entries = t.app.store.transcript(t.app.engine.conversationOf('test', 'u1'));
+    const entries = await transcriptOf(t);
     expect(entries.length).toBe(2 * (1 + 180));
     const check = verifyChain(entries);
     expect(check.ok).toBe(true);
@@ -99,7 +109,7 @@ describe('engine', () => {
   });
 
   it('treats a press from an older question as stale and does not advance', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     const welcome = await c.text('/start');
     const platform = await c.send({ choice: 'cancel', turn: welcome.turn });
@@ -113,7 +123,7 @@ describe('engine', () => {
   });
 
   it('goes back one question at a time and says so at the first one', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     expect((await c.text('back')).text).toContain('已经是第一步了');
@@ -126,7 +136,7 @@ describe('engine', () => {
   });
 
   it('switches language at any step without losing progress', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     await c.text('1');
@@ -142,7 +152,7 @@ describe('engine', () => {
   });
 
   it('re-asks with a hint and the choices on input it does not understand', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     await c.text('1');
@@ -153,7 +163,7 @@ describe('engine', () => {
   });
 
   it('jumps to the refund talk from anywhere and to scam advice with its words', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     await c.text('1');
@@ -164,7 +174,7 @@ describe('engine', () => {
   });
 
   it('ends in a final state that offers a restart, and restarts', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     for (const input of ['1', '1', '1', '1', '成功了']) await c.text(input);
@@ -181,52 +191,50 @@ describe('engine', () => {
   });
 
   it('starts over, with a note, when the stored state no longer exists in the flows', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t);
     await c.text('/start');
     await c.text('1');
-    const id = t.app.engine.conversationOf('test', 'u1');
-    const stored = t.app.store.load(id);
-    expect(stored).toBeDefined();
-    t.app.db
-      .prepare('UPDATE conversations SET state = ? WHERE id = ?')
-      .run(JSON.stringify({ ...stored, state: 'removed_state' }), id);
+    await editStoredState(t, (state) => ({ ...state, state: 'removed_state' }));
     const r = await c.text('1');
     expect(r.text).toContain('指南已经更新过');
     expect(ids(r)).toEqual(['cancel', 'refund', 'redflag']);
   });
 
   it('a failure inside the transaction changes nothing, apologises, and a retry succeeds', async () => {
-    const t = setup();
+    let fail = false;
+    const t = await setup({}, undefined, (store) =>
+      faultyStore(store, () =>
+        fail
+          ? {
+              append: () => {
+                fail = false;
+                throw new Error('disk full');
+              },
+            }
+          : {},
+      ),
+    );
     const c = chat(t);
     await c.text('/start');
-    const id = t.app.engine.conversationOf('test', 'u1');
-    const before = t.app.store.transcript(id).length;
-    const original = t.app.store.append.bind(t.app.store);
-    let fail = true;
-    t.app.store.append = (cid, contents) => {
-      if (fail) {
-        fail = false;
-        throw new Error('disk full');
-      }
-      return original(cid, contents);
-    };
+    const before = (await transcriptOf(t)).length;
+    fail = true;
     const sorry = await c.send({ text: '1', messageId: 'retry-me' });
     expect(sorry.text).toContain('出了点问题');
-    expect(t.app.store.transcript(id).length).toBe(before);
+    expect((await transcriptOf(t)).length).toBe(before);
     const ok = await c.send({ text: '1', messageId: 'retry-me' });
     expect(ids(ok)).toContain('kamen');
   });
 
   it('never stores the raw user id', async () => {
-    const t = setup();
-    chat(t, 'user-4242424242').text('/start');
-    const dump = JSON.stringify(t.app.db.prepare('SELECT * FROM conversations').all());
+    const t = await setup();
+    await chat(t, 'user-4242424242').text('/start');
+    const dump = JSON.stringify(t.sql('SELECT * FROM conversations'));
     expect(dump).not.toContain('4242424242');
   });
 
   it('answers any input at all (empty, huge, emoji, control characters) without throwing', async () => {
-    const t = setup();
+    const t = await setup();
     const c = chat(t, 'fuzz');
     await c.text('/start');
     await fc.assert(
@@ -261,6 +269,26 @@ describe('engine', () => {
       ),
       { numRuns: 300 },
     );
-    expect(verifyChain(t.app.store.transcript(t.app.engine.conversationOf('test', 'fuzz'))).ok).toBe(true);
+    expect(verifyChain(await transcriptOf(t, 'fuzz')).ok).toBe(true);
   });
 });
+
+/** Rewrites the stored state of user u1 on channel test behind the engine's back (a flow edit, a bad row). */
+async function editStoredState(t: TestApp, edit: (state: Record<string, unknown>) => unknown, userId = 'u1') {
+  const id = t.app.engine.conversationOf('test', userId);
+  const [row] = t.sql<{ state: string }>('SELECT state FROM conversations WHERE id = ?', id);
+  expect(row).toBeDefined();
+  const next = edit(JSON.parse(row?.state ?? '{}') as Record<string, unknown>);
+  writeState(t, id, typeof next === 'string' ? next : JSON.stringify(next));
+}
+
+/** Writes a conversation's stored state through a second connection (the engine's is idle between messages). */
+function writeState(t: TestApp, id: string, state: string) {
+  const db = new Database(join(t.dataDir, DB_FILE));
+  try {
+    db.pragma('busy_timeout = 2000');
+    db.prepare('UPDATE conversations SET state = ? WHERE id = ?').run(state, id);
+  } finally {
+    db.close();
+  }
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DB_FILE } from '../../src/store/database.ts';
+import { DB_FILE } from '../../src/store/sqlite/database.ts';
 import { launchMain, type MainRun, ROOT } from './launch.ts';
 
 /** `npm start` as a process: start-up, health, graceful shutdown, and the exit-2 configuration errors. */

@@ -11,6 +11,7 @@ import { Telegraf } from 'telegraf';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { withHandle } from '../../src/channels/kit/channelEngine.ts';
 import { createTelegramBot } from '../../src/channels/telegram/bot.ts';
 import type { GuideEngine } from '../../src/channels/telegram/guide.ts';
 import { cancelMate } from '../../src/channels/telegram/telegraf.ts';
@@ -26,13 +27,10 @@ afterEach(async () => {
 
 /** The engine without reply attachments (the emulator cannot take documents). */
 function withoutAttachments(engine: Engine): GuideEngine {
-  return {
-    async handle(inbound) {
-      const out = await engine.handle(inbound);
-      return { ...out, replies: out.replies.map(({ attachments: _files, ...reply }) => reply) };
-    },
-    conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
-  };
+  return withHandle(engine, async (inbound) => {
+    const out = await engine.handle(inbound);
+    return { ...out, replies: out.replies.map(({ attachments: _files, ...reply }) => reply) };
+  });
 }
 
 /** A bot library wired to CancelMate: `pump` fetches pending updates and handles them. */
@@ -59,9 +57,7 @@ const drivers: Record<string, (apiRoot: string, app: App) => Promise<Driver>> = 
   },
   async Telegraf(apiRoot, app) {
     const bot = new Telegraf(TOKEN, { telegram: { apiRoot } });
-    bot.use(
-      cancelMate({ engine: withoutAttachments(app.engine), logger: createLogger('silent'), tr: app.tr }),
-    );
+    bot.use(cancelMate({ engine: withoutAttachments(app.engine), logger: createLogger('silent') }));
     return {
       async pump() {
         const updates = await bot.telegram.getUpdates(0, 100, 0, undefined);
@@ -100,7 +96,7 @@ describe.each(Object.keys(drivers))('telegram-test-api emulator with %s', (libra
     const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 60 });
     await server.start();
     cleanups.push(() => server.stop());
-    const { app, cleanup } = realApp();
+    const { app, cleanup } = await realApp();
     cleanups.push(cleanup);
     const bot = await drivers[library]?.(server.config.apiURL, app);
     if (!bot) throw new Error(library);
@@ -139,7 +135,7 @@ describe.each(Object.keys(drivers))('telegram-test-api emulator with %s', (libra
     expect(choicesOf(final)).toEqual(['_restart']);
     const label = final?.message.reply_markup?.inline_keyboard?.[0]?.[0] as { text?: string } | undefined;
     expect(label?.text).toBe(restartLabel);
-    const conversation = app.engine.conversationOf('telegram', String(user));
-    expect(app.store.transcript(conversation).length).toBeGreaterThanOrEqual(14);
+    const { entries } = await app.engine.history('telegram', String(user));
+    expect(entries.length).toBeGreaterThanOrEqual(14);
   });
 });

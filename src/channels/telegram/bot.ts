@@ -2,7 +2,6 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { type Api, Bot, type Context, GrammyError, InputFile } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../logger.ts';
 import { type GuideEngine, TELEGRAM_CHANNEL, TelegramGuide } from './guide.ts';
 import { describeError } from './safeLog.ts';
@@ -18,7 +17,7 @@ import type { TelegramIO } from './telegramIO.ts';
  *
  * @example
  * ```ts
- * const bot = createTelegramBot({ engine: app.engine, token: config.TELEGRAM_BOT_TOKEN, logger, tr: app.tr });
+ * const bot = createTelegramBot({ engine: app.engine, token: settings.token, logger });
  * const polling = await startPolling(bot, logger);
  * // … on shutdown
  * await polling.stop();
@@ -33,8 +32,6 @@ export interface TelegramBotOptions {
   logger: Logger;
   /** The bot's own user; given, grammY skips getMe at start (tests, quick restarts). */
   botInfo?: UserFromGetMe;
-  /** The app's translator for the channel's own strings; default: the bundled locale files. */
-  tr?: Translator;
 }
 
 /**
@@ -58,7 +55,6 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot {
     engine: opts.engine,
     logger,
     standalone: true,
-    ...(opts.tr ? { tr: opts.tr } : {}),
   });
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.errorBoundary(

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Bot } from 'grammy';
-import type { App } from '../../app.ts';
-import { type Config, ConfigError } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
+import type { ChannelEngine } from '../kit/channelEngine.ts';
 import { createTelegramBot } from './bot.ts';
 import { setupCommands } from './commands.ts';
 import { WebhookUrlError } from './errors.ts';
@@ -19,7 +18,7 @@ import { ensureWebhook, requireWebhookSecret, telegramWebhookRoute } from './web
  *
  * @example
  * ```ts
- * if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel({ config, app, logger }));
+ * if (settings) channels.push(telegramChannel({ settings, engine: app.engine, logger }));
  * ```
  */
 export interface TelegramChannel {
@@ -31,36 +30,51 @@ export interface TelegramChannel {
 }
 
 /**
- * See {@link TelegramChannel}. Throws ConfigError without TELEGRAM_BOT_TOKEN and WebhookSecretError in
- * webhook mode without a secret; `start` throws WebhookUrlError for a webhook base URL that is not https.
+ * The Telegram channel's own settings (main.ts builds them from TELEGRAM_* in the configuration).
+ *
+ * @example
+ * const settings: TelegramSettings = { token: '123:ABC…', mode: 'polling' };
+ */
+export interface TelegramSettings {
+  token: string;
+  mode: 'polling' | 'webhook';
+  /** Required in webhook mode: Telegram sends it back in a header on every update. */
+  webhookSecret?: string;
+  /** Another Bot API server (a self-hosted telegram-bot-api, a test fake). */
+  apiRoot?: string;
+}
+
+/**
+ * See {@link TelegramChannel}. Throws WebhookSecretError in webhook mode without a secret; `start` throws
+ * WebhookUrlError for a webhook base URL that is not https.
  *
  * @example
  * ```ts
- * const telegram = telegramChannel({ config, app, logger });
+ * const telegram = telegramChannel({ settings, engine: app.engine, logger });
  * if (telegram.routes) await server.register(telegram.routes);
  * await server.listen({ port: 3000 });
  * console.log(await telegram.start({ baseUrl: 'https://cancelmate.example.org/' })); // https://t.me/…
  * ```
  */
-export function telegramChannel(deps: { config: Config; app: App; logger: Logger }): TelegramChannel {
-  const { config, app, logger } = deps;
-  const token = config.TELEGRAM_BOT_TOKEN;
-  if (!token)
-    throw new ConfigError(['TELEGRAM_BOT_TOKEN is not set; enable the Telegram channel only with one']);
+export function telegramChannel(deps: {
+  settings: TelegramSettings;
+  engine: ChannelEngine;
+  logger: Logger;
+}): TelegramChannel {
+  const { settings, engine, logger } = deps;
   const bot = createTelegramBot({
-    engine: app.engine,
-    token,
+    engine,
+    token: settings.token,
     logger,
-    tr: app.tr,
-    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}),
   });
-  const webhook = config.TELEGRAM_MODE === 'webhook';
-  const secret = config.TELEGRAM_WEBHOOK_SECRET;
+  const webhook = settings.mode === 'webhook';
+  const secret = settings.webhookSecret;
   let polling: PollingHandle | undefined;
 
   const menu = async () => {
     try {
-      await setupCommands(bot, app.tr);
+      await setupCommands(bot, engine);
     } catch (err) {
       logger.warn({ channel: TELEGRAM_CHANNEL, error: describeError(err) }, 'telegram command menu not set');
     }
@@ -70,8 +84,7 @@ export function telegramChannel(deps: { config: Config; app: App; logger: Logger
     name: TELEGRAM_CHANNEL,
     ...(webhook ? { routes: webhookRoutes(bot, secret) } : {}),
     async start({ baseUrl }) {
-      if (webhook && !baseUrl.startsWith('https://') && !config.TELEGRAM_API_ROOT)
-        throw new WebhookUrlError(baseUrl);
+      if (webhook && !baseUrl.startsWith('https://') && !settings.apiRoot) throw new WebhookUrlError(baseUrl);
       await bot.init();
       await menu();
       if (webhook) {

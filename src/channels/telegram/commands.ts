@@ -1,8 +1,7 @@
 import type { Bot } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import type { Lang } from '../../i18n/lang.ts';
-import type { Translator } from '../../i18n/translator.ts';
-import { channelTexts } from './texts.ts';
+import type { ChannelEngine } from '../kit/channelEngine.ts';
 
 /**
  * The bot's command menu (the "/" button in Telegram), in Chinese for users whose app speaks Chinese
@@ -12,8 +11,8 @@ import { channelTexts } from './texts.ts';
  *
  * @example
  * ```ts
- * await setupCommands(bot, app.tr); // grammY
- * await telegraf.telegram.setMyCommands(menuCommands('en')); // Telegraf
+ * await setupCommands(bot, app.engine); // grammY
+ * await telegraf.telegram.setMyCommands(menuCommands('en', app.engine)); // Telegraf
  * ```
  */
 export const MENU_COMMANDS = [
@@ -32,14 +31,13 @@ export const MENU_COMMANDS = [
  *
  * @example
  * ```ts
- * menuCommands('en')[0]; // { command: 'start', description: 'Start the cancellation guide' }
+ * menuCommands('en', app.engine)[0]; // { command: 'start', description: 'Start the cancellation guide' }
  * ```
  */
-export function menuCommands(lang: Lang, tr?: Translator): BotCommand[] {
-  const say = channelTexts(tr);
+export function menuCommands(lang: Lang, engine: Pick<ChannelEngine, 'say'>): BotCommand[] {
   return MENU_COMMANDS.map((command) => ({
     command,
-    description: say(lang, `telegram.commands.${command}`),
+    description: engine.say(lang, `telegram.commands.${command}`),
   }));
 }
 
@@ -48,10 +46,10 @@ export function menuCommands(lang: Lang, tr?: Translator): BotCommand[] {
  *
  * @example
  * ```ts
- * await setupCommands(bot, app.tr);
+ * await setupCommands(bot, app.engine);
  * ```
  */
-export async function setupCommands(bot: Bot, tr?: Translator): Promise<void> {
-  await bot.api.setMyCommands(menuCommands('zh-CN', tr), { language_code: 'zh' });
-  await bot.api.setMyCommands(menuCommands('en', tr));
+export async function setupCommands(bot: Bot, engine: Pick<ChannelEngine, 'say'>): Promise<void> {
+  await bot.api.setMyCommands(menuCommands('zh-CN', engine), { language_code: 'zh' });
+  await bot.api.setMyCommands(menuCommands('en', engine));
 }

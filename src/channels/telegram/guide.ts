@@ -1,14 +1,12 @@
-import type { Engine } from '../../dialogue/engine.ts';
 import type { Inbound } from '../../dialogue/types.ts';
 import type { Lang } from '../../i18n/lang.ts';
-import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../logger.ts';
+import { apology, type ChannelEngine, userLang } from '../kit/channelEngine.ts';
+import { RecentIds } from '../kit/recentIds.ts';
 import { parseCallbackData } from './callbackData.ts';
-import { RecentUpdates } from './recentUpdates.ts';
 import { sendReplies } from './render.ts';
 import { describeError } from './safeLog.ts';
 import type { TelegramIO } from './telegramIO.ts';
-import { type ChannelTexts, channelTexts, userLang } from './texts.ts';
 import { classifyUpdate, type TgUpdate, type TgUser } from './update.ts';
 
 /**
@@ -22,31 +20,26 @@ import { classifyUpdate, type TgUpdate, type TgUser } from './update.ts';
 export const TELEGRAM_CHANNEL = 'telegram';
 
 /**
- * What the guide needs of the engine (an `Engine` fits; tests may wrap one).
+ * What the guide needs of the engine: the channel kit's door.
  *
  * @example
  * ```ts
- * const wrapped: GuideEngine = {
- *   handle: (inbound) => engine.handle(inbound),
- *   conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
- * };
+ * const door: GuideEngine = app.engine;
  * ```
  */
-export type GuideEngine = Pick<Engine, 'handle' | 'conversationOf'> & Partial<Pick<Engine, 'languageOf'>>;
+export type GuideEngine = ChannelEngine;
 
 /**
  * Options of {@link TelegramGuide}.
  *
  * @example
  * ```ts
- * const opts: TelegramGuideOptions = { engine: app.engine, logger, tr: app.tr, standalone: false };
+ * const opts: TelegramGuideOptions = { engine: app.engine, logger, standalone: false };
  * ```
  */
 export interface TelegramGuideOptions {
   engine: GuideEngine;
   logger: Logger;
-  /** The app's translator, for the apology and the `telegram.*` strings; default: the bundled locales. */
-  tr?: Translator;
   /**
    * True when the guide owns the bot (the grammY bot): it answers every button press and points group
    * mentions to a private chat. False as middleware in someone else's bot (Telegraf): whatever is not
@@ -81,12 +74,14 @@ export interface TelegramGuideOptions {
  * ```
  */
 export class TelegramGuide {
-  private readonly recent: RecentUpdates;
-  private readonly say: ChannelTexts;
+  private readonly recent: RecentIds<number>;
 
   constructor(private readonly opts: TelegramGuideOptions) {
-    this.recent = new RecentUpdates(opts.recentLimit);
-    this.say = channelTexts(opts.tr);
+    this.recent = new RecentIds(opts.recentLimit);
+  }
+
+  private say(lang: Lang, key: string, vars?: Record<string, string>): string {
+    return this.opts.engine.say(lang, key, vars);
   }
 
   /** Handles one update; false when it is not the guide's (leave it to the next handler). Throws on failure. */
@@ -146,7 +141,7 @@ export class TelegramGuide {
     logger.error({ ...where, error: describeError(err, code) }, 'telegram update failed; apologising');
     if (!target || target.type === 'groupCall') return;
     try {
-      await io.sendText(target.chatId, this.say(await this.langFor(target.from), 'error'));
+      await io.sendText(target.chatId, apology(this.opts.engine, await this.langFor(target.from)));
     } catch (again) {
       logger.warn(
         { ...where, error: describeError(again, io.errorCode(again)) },
@@ -185,10 +180,8 @@ export class TelegramGuide {
   }
 
   /** The conversation's language when the user has one (they may have switched), else Telegram's hint. */
-  private async langFor(from: TgUser): Promise<Lang> {
-    return (
-      (await this.opts.engine.languageOf?.(TELEGRAM_CHANNEL, String(from.id))) ?? userLang(from.language_code)
-    );
+  private langFor(from: TgUser): Promise<Lang> {
+    return userLang(this.opts.engine, TELEGRAM_CHANNEL, String(from.id), from.language_code);
   }
 
   private conversationOf(from: TgUser): string {

@@ -6,8 +6,8 @@
  * @example
  * ```ts
  * import { createTelegramBot, setupCommands, startPolling } from './channels/telegram/index.ts';
- * const bot = createTelegramBot({ engine: app.engine, token, logger, tr: app.tr });
- * await setupCommands(bot, app.tr);
+ * const bot = createTelegramBot({ engine: app.engine, token, logger });
+ * await setupCommands(bot, app.engine);
  * const polling = await startPolling(bot, logger);
  * ```
  */

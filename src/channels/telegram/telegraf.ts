@@ -1,6 +1,5 @@
 import { type Context, type MiddlewareFn, type Telegram, TelegramError } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
-import type { Translator } from '../../i18n/translator.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 import { type GuideEngine, TelegramGuide } from './guide.ts';
 import type { TelegramIO } from './telegramIO.ts';
@@ -28,8 +27,6 @@ export interface CancelMateOptions {
   engine: GuideEngine;
   /** Default: a pino logger at `warn` with CancelMate's redaction. */
   logger?: Logger;
-  /** The app's translator (`createApp(…).tr`) for the channel's own strings; default: the bundled locales. */
-  tr?: Translator;
 }
 
 /**
@@ -37,7 +34,7 @@ export interface CancelMateOptions {
  *
  * @example
  * ```ts
- * bot.use(cancelMate({ engine: app.engine, logger, tr: app.tr }));
+ * bot.use(cancelMate({ engine: app.engine, logger }));
  * bot.on('message', (ctx) => …); // reached by group messages and anything else CancelMate leaves
  * ```
  */
@@ -46,7 +43,6 @@ export function cancelMate(opts: CancelMateOptions): MiddlewareFn<Context> {
     engine: opts.engine,
     logger: opts.logger ?? createLogger('warn'),
     standalone: false,
-    ...(opts.tr ? { tr: opts.tr } : {}),
   });
   return async (ctx, next) => {
     const io = telegrafIO(ctx.telegram, ctx.botInfo);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_INPUT_CHARS } from '../../dialogue/engine.ts';
+import { isBlank, MAX_INPUT_CHARS } from '../../dialogue/input.ts';
 import type { Reply } from '../../dialogue/types.ts';
 
 /**
@@ -22,7 +22,7 @@ const ChatRequestSchema = z
       messageId: z.string({ error: MESSAGE_ID_RULE }).regex(MESSAGE_ID, { error: MESSAGE_ID_RULE }),
       text: z
         .string({ error: 'must be a string' })
-        .refine((t) => t.trim().length > 0, { error: 'must not be empty' })
+        .refine((t) => !isBlank(t), { error: 'must not be empty (or only control characters)' })
         .refine((t) => [...t].length <= MAX_INPUT_CHARS, {
           error: `must be at most ${MAX_INPUT_CHARS} characters`,
         })

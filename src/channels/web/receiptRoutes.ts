@@ -3,7 +3,6 @@ import type { Engine } from '../../dialogue/engine.ts';
 import type { ReceiptKeys } from '../../receipts/keys.ts';
 import { renderReceiptHtml } from '../../receipts/renderHtml.ts';
 import type { Receipt } from '../../receipts/types.ts';
-import type { ReceiptStore } from '../../store/receiptStore.ts';
 import { ApiError } from './apiError.ts';
 import { readSessionId, WEB_CHANNEL } from './session.ts';
 
@@ -20,7 +19,6 @@ import { readSessionId, WEB_CHANNEL } from './session.ts';
  */
 export interface ReceiptRoutesOptions {
   engine: Engine;
-  receipts: ReceiptStore;
   keys: ReceiptKeys;
   publicUrl?: string;
 }
@@ -33,7 +31,7 @@ const ID = /^R-\d{8}-[0-9A-F]{8}$/;
 
 /** See {@link ReceiptRoutesOptions}. */
 export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (server, opts) => {
-  const { receipts, keys, engine } = opts;
+  const { keys, engine } = opts;
   const verifyUrl = opts.publicUrl ? `${opts.publicUrl.replace(/\/+$/, '')}/receipts/public-key` : undefined;
 
   const send = (reply: FastifyReply, receipt: Receipt, asJson: boolean) => {
@@ -69,26 +67,21 @@ export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (se
     async (request, reply) => {
       const parsed = parseFile(request.params.file);
       const token = typeof request.query.t === 'string' ? request.query.t : '';
-      const receipt = parsed && token ? receipts.find(parsed.id, token) : undefined;
+      const receipt = parsed && token ? await engine.receiptByToken(parsed.id, token) : undefined;
       if (!parsed || !receipt)
         throw new ApiError(404, 'not_found', 'no receipt at this address: check the link you were given');
       return send(reply, receipt, parsed.asJson);
     },
   );
 
-  const ownConversation = (cookie: string | undefined) => {
-    const session = readSessionId(cookie);
-    return session ? engine.conversationOf(WEB_CHANNEL, session) : undefined;
-  };
-
   server.get('/api/receipts', async (request, reply) => {
-    const conv = ownConversation(request.headers.cookie);
-    const list = conv
-      ? receipts.listFor(conv).map((r) => ({
+    const session = readSessionId(request.headers.cookie);
+    const list = session
+      ? (await engine.history(WEB_CHANNEL, session)).receipts.map((r) => ({
           id: r.id,
           createdAt: r.createdAt,
-          html: `/api/receipts/${r.id}`,
-          json: `/api/receipts/${r.id}.json`,
+          html: `/receipts/${r.id}?t=${r.token}`,
+          json: `/receipts/${r.id}.json?t=${r.token}`,
         }))
       : [];
     return reply.header('cache-control', 'no-store').send({ receipts: list });
@@ -96,8 +89,8 @@ export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (se
 
   server.get<{ Params: { file: string } }>('/api/receipts/:file', async (request, reply) => {
     const parsed = parseFile(request.params.file);
-    const conv = ownConversation(request.headers.cookie);
-    const receipt = parsed && conv ? receipts.findOwned(parsed.id, conv) : undefined;
+    const session = readSessionId(request.headers.cookie);
+    const receipt = parsed && session ? await engine.receiptOf(WEB_CHANNEL, session, parsed.id) : undefined;
     if (!parsed || !receipt) throw new ApiError(404, 'not_found', 'no receipt of yours at this address');
     return send(reply, receipt, parsed.asJson);
   });

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../../dialogue/engine.ts';
 import { hintFromAcceptLanguage, type Lang, langFromAcceptLanguage } from '../../i18n/lang.ts';
 import type { Logger } from '../../logger.ts';
-import type { ConversationStore } from '../../store/conversationStore.ts';
 import { ApiError } from './apiError.ts';
 import { type ChatResponse, parseChatRequest, toWireReplies } from './chatRequest.ts';
 import { loadWebPage } from './page.ts';
@@ -20,7 +19,6 @@ import { newSessionId, readSessionId, sessionCookie, sessionLang, WEB_CHANNEL } 
  */
 export interface WebChatOptions {
   engine: Engine;
-  store: ConversationStore;
   logger: Logger;
   defaultLang: Lang;
   /** Add `Secure` to the cookie (when the public address is https). */
@@ -41,7 +39,7 @@ export interface HistoryEntry {
 /** See {@link WebChatOptions}. */
 export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, opts) => {
   const page = loadWebPage();
-  const { engine, store } = opts;
+  const { engine } = opts;
 
   /** The caller's session id, issuing a cookie for a new one. */
   const session = (request: FastifyRequest, reply: FastifyReply): string => {
@@ -54,8 +52,8 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
     );
     return id;
   };
-  const langOf = (request: FastifyRequest, sessionId: string | undefined): Lang =>
-    sessionLang(opts, sessionId) ??
+  const langOf = async (request: FastifyRequest, sessionId: string | undefined): Promise<Lang> =>
+    (await sessionLang(engine, sessionId)) ??
     langFromAcceptLanguage(request.headers['accept-language'], opts.defaultLang);
 
   server.get('/', async (request, reply) => {
@@ -63,7 +61,7 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page.html(langOf(request, id)));
+      .send(page.html(await langOf(request, id)));
   });
 
   // Static, cached and cheap: not counted against the rate limit (many phones may share one address).
@@ -94,16 +92,22 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
 
   server.get('/api/history', { onRequest: [refuseCrossSite] }, async (request, reply) => {
     const id = readSessionId(request.headers.cookie);
-    const entries: HistoryEntry[] = id
-      ? store.transcript(engine.conversationOf(WEB_CHANNEL, id)).map((e) => ({
-          seq: e.seq,
-          at: e.at,
-          dir: e.dir,
-          text: e.text,
-          ...(e.choices ? { choices: e.choices } : {}),
-        }))
-      : [];
-    return reply.header('cache-control', 'no-store').send({ lang: langOf(request, id), entries });
+    const history = id ? await engine.history(WEB_CHANNEL, id) : { entries: [], receipts: [] };
+    const entries: HistoryEntry[] = history.entries.map(({ seq, at, dir, text, choices }) => ({
+      seq,
+      at,
+      dir,
+      text,
+      ...(choices ? { choices } : {}),
+    }));
+    const receipts = history.receipts.map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt,
+      html: `/receipts/${r.id}?t=${r.token}`,
+      json: `/receipts/${r.id}.json?t=${r.token}`,
+    }));
+    const lang = history.lang ?? langFromAcceptLanguage(request.headers['accept-language'], opts.defaultLang);
+    return reply.header('cache-control', 'no-store').send({ lang, entries, receipts });
   });
 };
 

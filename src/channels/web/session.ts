@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../dialogue/engine.ts';
-import { isLang, type Lang, langFromAcceptLanguage } from '../../i18n/lang.ts';
-import type { ConversationStore } from '../../store/conversationStore.ts';
+import { type Lang, langFromAcceptLanguage } from '../../i18n/lang.ts';
 
 /**
  * The web chat's session: an HttpOnly, SameSite=Lax cookie holding a random UUID (122 random bits,
@@ -49,15 +48,19 @@ export function sessionCookie(id: string, opts: { secure: boolean; maxAgeSeconds
   return attrs.join('; ');
 }
 
-/** The language a web session's conversation is in, if it has one (never throws: the page must render). */
-export function sessionLang(
-  deps: { engine: Engine; store: ConversationStore },
+/**
+ * The language a web session's conversation is in, if it has one (never rejects: the page must render).
+ *
+ * @example
+ * await sessionLang(engine, readSessionId(request.headers.cookie)); // 'en' after the user switched
+ */
+export async function sessionLang(
+  engine: Pick<Engine, 'languageOf'>,
   sessionId: string | undefined,
-): Lang | undefined {
+): Promise<Lang | undefined> {
   if (!sessionId) return undefined;
   try {
-    const lang = deps.store.load(deps.engine.conversationOf(WEB_CHANNEL, sessionId))?.lang;
-    return isLang(lang) ? lang : undefined;
+    return await engine.languageOf(WEB_CHANNEL, sessionId);
   } catch {
     return undefined;
   }
@@ -66,13 +69,16 @@ export function sessionLang(
 /**
  * The language to speak to the sender of a request in: their conversation's language, else their
  * browser's, else the default.
+ *
+ * @example
+ * await requestLang({ engine, defaultLang: 'zh-CN' }, request.headers);
  */
-export function requestLang(
-  deps: { engine: Engine; store: ConversationStore; defaultLang: Lang },
+export async function requestLang(
+  deps: { engine: Pick<Engine, 'languageOf'>; defaultLang: Lang },
   headers: { cookie?: string | undefined; 'accept-language'?: string | undefined },
-): Lang {
+): Promise<Lang> {
   return (
-    sessionLang(deps, readSessionId(headers.cookie)) ??
+    (await sessionLang(deps.engine, readSessionId(headers.cookie))) ??
     langFromAcceptLanguage(headers['accept-language'], deps.defaultLang)
   );
 }

@@ -88,7 +88,7 @@ describe('grammY bot: the guide over the fake Bot API', () => {
       expect(files[0]?.content.toString('utf8')).toMatch(/<html/i);
       expect(() => JSON.parse(files[1]?.content.toString('utf8') ?? '')).not.toThrow();
       expect(h.sent.at(-1)?.document?.file_name).toBe(files[1]?.filename);
-      expect(h.transcriptLength(CHAT)).toBeGreaterThanOrEqual(2 * (pressed.length + 1));
+      expect(await h.transcriptLength(CHAT)).toBeGreaterThanOrEqual(2 * (pressed.length + 1));
     },
   );
 
@@ -122,13 +122,13 @@ describe('grammY bot: the guide over the fake Bot API', () => {
     expect(h.sentTo(CHAT)).toHaveLength(2);
     // the spinner stops both times; the dialogue moves once
     expect(h.api.calls.filter((c) => c.method === 'answerCallbackQuery')).toHaveLength(2);
-    expect(h.transcriptLength(CHAT)).toBe(4);
+    expect(await h.transcriptLength(CHAT)).toBe(4);
   });
 
   it('does not resend a redelivery after a restart either (new bot, same engine: it knows the update)', async () => {
     const start = h.api.textUpdate(CHAT, '/start', { languageCode: ZH });
     await h.bot.handleUpdate(start);
-    const before = h.transcriptLength(CHAT);
+    const before = await h.transcriptLength(CHAT);
     const restarted = createTelegramBot({
       engine: h.app.engine,
       token: h.api.token,
@@ -138,6 +138,6 @@ describe('grammY bot: the guide over the fake Bot API', () => {
     });
     await restarted.handleUpdate(start);
     expect(h.api.sentTexts(CHAT)).toHaveLength(1);
-    expect(h.transcriptLength(CHAT)).toBe(before);
+    expect(await h.transcriptLength(CHAT)).toBe(before);
   });
 });

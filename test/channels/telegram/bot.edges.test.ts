@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withHandle } from '../../../src/channels/kit/channelEngine.ts';
 import type { GuideEngine } from '../../../src/channels/telegram/guide.ts';
 import type { Engine } from '../../../src/dialogue/engine.ts';
 import type { Reply } from '../../../src/dialogue/types.ts';
@@ -17,13 +18,11 @@ const SECRET_TEXT = '我的订单号是 XY-778899';
 
 /** Wraps the engine so that its next `flaky.failures` calls throw. */
 function failing(flaky: { failures: number }) {
-  return (engine: Engine): GuideEngine => ({
-    async handle(inbound) {
+  return (engine: Engine): GuideEngine =>
+    withHandle(engine, async (inbound) => {
       if (flaky.failures-- > 0) throw new Error('simulated engine failure');
       return engine.handle(inbound);
-    },
-    conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
-  });
+    });
 }
 
 function lines(logs: string[]): Array<Record<string, unknown>> {
@@ -60,7 +59,7 @@ describe('grammY bot: what is not a plain private text', () => {
       expect(h.api.sentTexts(CHAT)).toHaveLength(1);
       expect(h.api.sentTexts(CHAT)[0]).toContain(words);
       expect(h.lastSent(CHAT)?.reply_markup).toBeUndefined();
-      expect(h.transcriptLength(CHAT)).toBe(0);
+      expect(await h.transcriptLength(CHAT)).toBe(0);
     },
   );
 
@@ -93,7 +92,7 @@ describe('grammY bot: what is not a plain private text', () => {
       '修改过的消息我看不到。请把内容重新发一条新消息。',
       "I can't see edited messages. Please send it again as a new message.",
     ]);
-    expect(h.transcriptLength(CHAT)).toBe(0);
+    expect(await h.transcriptLength(CHAT)).toBe(0);
   });
 });
 
@@ -129,7 +128,7 @@ describe('grammY bot in groups', () => {
       '为了保护你的隐私，请在私聊里和我说：https://t.me/cancelmate_test_bot',
       'To keep your details private, please talk to me in a private chat: https://t.me/cancelmate_test_bot',
     ]);
-    expect(h.transcriptLength(MEMBER)).toBe(0);
+    expect(await h.transcriptLength(MEMBER)).toBe(0);
   });
 
   it('answers a button press in a group without doing anything else', async () => {
@@ -208,10 +207,8 @@ describe('grammY bot when things go wrong', () => {
     const paragraph = `${'这是一段很长的说明文字，用来测试分段。'.repeat(30)}`;
     const text = Array.from({ length: 20 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n');
     const long: Reply = { text, choices: [{ id: 'ok', label: '知道了' }], turn: 4 };
-    const wrap = (engine: Engine): GuideEngine => ({
-      handle: async () => ({ replies: [long], duplicate: false, lang: 'zh-CN' }),
-      conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
-    });
+    const wrap = (engine: Engine): GuideEngine =>
+      withHandle(engine, async () => ({ replies: [long], duplicate: false, lang: 'zh-CN' }));
     h = await startHarness({ wrap });
     expect(text.length).toBeGreaterThan(4096 * 2);
     await h.say(CHAT, '/help', ZH);

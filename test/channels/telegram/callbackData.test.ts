@@ -46,8 +46,8 @@ describe('callback data', () => {
     expect(() => renderReply(reply)).toThrow(CallbackDataTooLongError);
   });
 
-  it('fits every choice id of the real flows and catalogue, even at a large turn', () => {
-    const { app, cleanup } = realApp();
+  it('fits every choice id of the real flows and catalogue, even at a large turn', async () => {
+    const { app, cleanup } = await realApp();
     try {
       const ids = new Set<string>(['_back', '_restart', ...app.bundle.catalogue.byId.keys()]);
       for (const state of Object.values(app.bundle.states))
@@ -60,7 +60,7 @@ describe('callback data', () => {
         ),
       ).not.toThrow();
     } finally {
-      cleanup();
+      await cleanup();
     }
   });
 });

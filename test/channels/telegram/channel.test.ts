@@ -1,9 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.ts';
-import { type TelegramChannel, telegramChannel } from '../../../src/channels/telegram/channel.ts';
+import { telegramSettings } from '../../../src/channelSetup.ts';
+import {
+  type TelegramChannel,
+  type TelegramSettings,
+  telegramChannel,
+} from '../../../src/channels/telegram/channel.ts';
 import { WebhookSecretError, WebhookUrlError } from '../../../src/channels/telegram/errors.ts';
-import { type Config, ConfigError, loadConfig } from '../../../src/config.ts';
+import { loadConfig } from '../../../src/config.ts';
 import { buildServer } from '../../../src/server.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fakeBotApi.ts';
 import { captureLogger, realApp } from './telegramHarness.ts';
@@ -13,13 +18,13 @@ const CHAT = 71_001;
 
 let api: FakeBotApi;
 let app: App;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let channel: TelegramChannel | undefined;
 let server: FastifyInstance | undefined;
 
 beforeEach(async () => {
   api = await startFakeBotApi();
-  ({ app, cleanup } = realApp());
+  ({ app, cleanup } = await realApp());
 });
 afterEach(async () => {
   await channel?.stop();
@@ -27,17 +32,24 @@ afterEach(async () => {
   channel = undefined;
   server = undefined;
   await api.close();
-  cleanup();
+  await cleanup();
 });
 
-function config(env: Record<string, string>): Config {
-  return loadConfig({ DATA_DIR: app.config.DATA_DIR, TELEGRAM_BOT_TOKEN: api.token, ...env });
+function settings(env: Record<string, string>): TelegramSettings {
+  const config = loadConfig({ DATA_DIR: app.config.DATA_DIR, TELEGRAM_BOT_TOKEN: api.token, ...env });
+  const out = telegramSettings(config);
+  if (!out) throw new Error('TELEGRAM_BOT_TOKEN is set, so there must be settings');
+  return out;
 }
 
 describe('telegramChannel (the shape main.ts runs)', () => {
   it('polling: start sets the menu, polls, and answers; stop ends polling', async () => {
     const { logger } = captureLogger();
-    channel = telegramChannel({ config: config({ TELEGRAM_API_ROOT: api.apiRoot }), app, logger });
+    channel = telegramChannel({
+      settings: settings({ TELEGRAM_API_ROOT: api.apiRoot }),
+      engine: app.engine,
+      logger,
+    });
     expect(channel.routes).toBeUndefined();
     expect(await channel.start({ baseUrl: 'http://127.0.0.1:3000/' })).toBe(
       'https://t.me/cancelmate_test_bot',
@@ -56,7 +68,7 @@ describe('telegramChannel (the shape main.ts runs)', () => {
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       PUBLIC_URL: 'http://127.0.0.1:3000',
     };
-    channel = telegramChannel({ config: config(env), app, logger });
+    channel = telegramChannel({ settings: settings(env), engine: app.engine, logger });
     const routes = channel.routes;
     if (!routes) throw new Error('webhook mode must have routes');
     server = Fastify({ bodyLimit: 16 * 1024 }); // as small as the app server's limit
@@ -82,7 +94,7 @@ describe('telegramChannel (the shape main.ts runs)', () => {
 
   it('on the app server (buildServer): exempt from the rate limit, above its small body limit', async () => {
     const { logger } = captureLogger();
-    const limited = realApp(logger, { RATE_LIMIT_PER_MINUTE: '2' });
+    const limited = await realApp(logger, { RATE_LIMIT_PER_MINUTE: '2' });
     try {
       const env = {
         TELEGRAM_API_ROOT: api.apiRoot,
@@ -90,7 +102,7 @@ describe('telegramChannel (the shape main.ts runs)', () => {
         TELEGRAM_WEBHOOK_SECRET: SECRET,
         PUBLIC_URL: 'http://127.0.0.1:3000',
       };
-      channel = telegramChannel({ config: config(env), app: limited.app, logger });
+      channel = telegramChannel({ settings: settings(env), engine: limited.app.engine, logger });
       const plugin = channel.routes;
       if (!plugin) throw new Error('webhook mode must have routes');
       server = buildServer(limited.app, { routes: [{ name: 'telegram', plugin }] });
@@ -110,25 +122,22 @@ describe('telegramChannel (the shape main.ts runs)', () => {
     } finally {
       await server?.close();
       server = undefined;
-      limited.cleanup();
+      await limited.cleanup();
     }
   });
 
   it('refuses webhook mode without a secret, or with an address Telegram cannot reach', async () => {
     const { logger } = captureLogger();
-    const base = config({});
+    const base = settings({});
     expect(() =>
-      telegramChannel({
-        config: { ...base, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: undefined },
-        app,
-        logger,
-      }),
+      telegramChannel({ settings: { ...base, mode: 'webhook' }, engine: app.engine, logger }),
     ).toThrow(WebhookSecretError);
-    const noToken = { ...base, TELEGRAM_BOT_TOKEN: undefined };
-    expect(() => telegramChannel({ config: noToken, app, logger })).toThrow(ConfigError);
+    expect(
+      telegramSettings(loadConfig({ DATA_DIR: app.config.DATA_DIR, TELEGRAM_MODE: 'webhook' })),
+    ).toBeUndefined();
     const plainHttp = telegramChannel({
-      config: { ...base, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET },
-      app,
+      settings: { ...base, mode: 'webhook', webhookSecret: SECRET },
+      engine: app.engine,
       logger,
     });
     await expect(plainHttp.start({ baseUrl: 'http://127.0.0.1:3000/' })).rejects.toThrow(WebhookUrlError);

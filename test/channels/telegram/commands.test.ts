@@ -12,7 +12,7 @@ afterEach(async () => {
 
 describe('setupCommands', () => {
   it('sets the menu in Chinese for language_code zh and in English by default', async () => {
-    await setupCommands(h.bot, h.app.tr);
+    await setupCommands(h.bot, h.app.engine);
     const calls = h.api.calls.filter((c) => c.method === 'setMyCommands');
     expect(calls.map((c) => [c.status, c.params.language_code])).toEqual([
       [200, 'zh'],
@@ -26,10 +26,12 @@ describe('setupCommands', () => {
     expect(en.find((c) => c.command === 'forget')?.description).toBe('Delete my data');
   });
 
-  it('reads the same descriptions from the bundled locales when no translator is given', () => {
+  it('words every command in both languages from the locales, through the engine', () => {
     for (const lang of ['zh-CN', 'en'] as const) {
-      expect(menuCommands(lang)).toEqual(menuCommands(lang, h.app.tr));
-      for (const c of menuCommands(lang)) expect(c.description).not.toMatch(/^telegram\./);
+      const menu = menuCommands(lang, h.app.engine);
+      expect(menu.map((c) => c.command)).toEqual([...MENU_COMMANDS]);
+      for (const c of menu) expect(c.description).not.toMatch(/^telegram\./);
     }
+    expect(menuCommands('zh-CN', h.app.engine)).not.toEqual(menuCommands('en', h.app.engine));
   });
 });

@@ -2,6 +2,7 @@ import type { Update } from 'grammy/types';
 import { Telegraf, Telegram } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.ts';
+import { withHandle } from '../../../src/channels/kit/channelEngine.ts';
 import type { GuideEngine } from '../../../src/channels/telegram/guide.ts';
 import { cancelMate } from '../../../src/channels/telegram/telegraf.ts';
 import { type FakeBotApi, startFakeBotApi } from '../../support/fakeBotApi.ts';
@@ -13,7 +14,7 @@ const GROUP = -100_661_001;
 
 let api: FakeBotApi;
 let app: App;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let logs: string[];
 /** Update types CancelMate left to the host bot's later handlers. */
 let passedOn: string[];
@@ -24,7 +25,7 @@ const originalCallApi = Telegram.prototype.callApi;
 
 beforeEach(async () => {
   api = await startFakeBotApi();
-  ({ app, cleanup } = realApp());
+  ({ app, cleanup } = await realApp());
   passedOn = [];
   sent = [];
   Telegram.prototype.callApi = async function (this: Telegram, ...args: Parameters<Telegram['callApi']>) {
@@ -36,7 +37,7 @@ beforeEach(async () => {
 afterEach(async () => {
   Telegram.prototype.callApi = originalCallApi;
   await api.close();
-  cleanup();
+  await cleanup();
 });
 
 function telegrafBot(engine: GuideEngine = app.engine): Telegraf {
@@ -45,7 +46,7 @@ function telegrafBot(engine: GuideEngine = app.engine): Telegraf {
   const bot = new Telegraf(api.token, { telegram: { apiRoot: api.apiRoot } });
   bot.botInfo = api.botInfo;
   bot.command('ping', (ctx) => ctx.reply('pong')); // the host's own command, before CancelMate
-  bot.use(cancelMate({ engine, logger, tr: app.tr }));
+  bot.use(cancelMate({ engine, logger }));
   bot.use((ctx) => {
     passedOn.push(ctx.updateType);
   });
@@ -119,7 +120,7 @@ describe('cancelMate() Telegraf middleware over the fake Bot API', () => {
     expect(passedOn).toEqual(['message', 'message', 'callback_query', 'callback_query']);
     expect(api.calls.filter((c) => c.method !== 'sendMessage')).toEqual([]);
     expect(api.sentTexts(GROUP)).toEqual([]);
-    expect(app.store.transcript(app.engine.conversationOf('telegram', String(CHAT)))).toEqual([]);
+    expect((await app.engine.history('telegram', String(CHAT))).entries).toEqual([]);
   });
 
   it('answers stickers and edits with a short hint and leaves the dialogue alone', async () => {
@@ -135,13 +136,12 @@ describe('cancelMate() Telegraf middleware over the fake Bot API', () => {
 
   it('apologises after a failure and logs a blocked user without personal data', async () => {
     let failures = 1;
-    const bot = telegrafBot({
-      async handle(inbound) {
+    const bot = telegrafBot(
+      withHandle(app.engine, async (inbound) => {
         if (failures-- > 0) throw new Error('simulated engine failure');
         return app.engine.handle(inbound);
-      },
-      conversationOf: (channel, userId) => app.engine.conversationOf(channel, userId),
-    });
+      }),
+    );
     await feed(bot, api.textUpdate(CHAT, '订单号 ZZ-4411', { languageCode: ZH }));
     expect(api.sentTexts(CHAT)).toEqual(['抱歉，出了点问题，你的进度没有丢。请再发一次。']);
     api.blockChat(CHAT);

@@ -16,7 +16,7 @@ export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export function realApp(
   logger: Logger = createLogger('silent'),
   env: Record<string, string> = {},
-): { app: App; cleanup(): void } {
+): Promise<{ app: App; cleanup(): Promise<void> }> {
   return testApp(env, { logger });
 }
 
@@ -49,7 +49,7 @@ export interface Harness {
     languageCode?: string,
   ): Promise<{ update: Update; messageId: number }>;
   /** The transcript length of a Telegram user's conversation. */
-  transcriptLength(userId: number): number;
+  transcriptLength(userId: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -59,14 +59,13 @@ export async function startHarness(
 ): Promise<Harness> {
   const api = await startFakeBotApi();
   const { logger, lines } = captureLogger();
-  const { app, cleanup } = realApp();
+  const { app, cleanup } = await realApp();
   const bot = createTelegramBot({
     engine: opts.wrap ? opts.wrap(app.engine) : app.engine,
     token: api.token,
     apiRoot: `${api.apiRoot}/`,
     logger,
     botInfo: api.botInfo,
-    tr: app.tr,
   });
   const sent: Message[] = [];
   bot.api.config.use(async (prev, method, payload, signal) => {
@@ -99,11 +98,10 @@ export async function startHarness(
       await bot.handleUpdate(update);
       return { update, messageId: message.message_id };
     },
-    transcriptLength: (userId) =>
-      app.store.transcript(app.engine.conversationOf('telegram', String(userId))).length,
+    transcriptLength: async (userId) => (await app.engine.history('telegram', String(userId))).entries.length,
     async close() {
       await api.close();
-      cleanup();
+      await cleanup();
     },
   };
   return h;

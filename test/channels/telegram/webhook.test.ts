@@ -38,7 +38,7 @@ describe('telegramWebhookRoute (Fastify on loopback)', () => {
     );
     expect(res.status).toBe(200);
     expect(h.api.sentTexts(CHAT)[0]).toContain('会员取消助手');
-    expect(h.transcriptLength(CHAT)).toBe(2);
+    expect(await h.transcriptLength(CHAT)).toBe(2);
   });
 
   it('answers 401 to a wrong or missing secret and processes nothing', async () => {
@@ -50,7 +50,7 @@ describe('telegramWebhookRoute (Fastify on loopback)', () => {
       expect(res.status).toBe(401);
     }
     expect(h.api.calls).toEqual([]);
-    expect(h.transcriptLength(CHAT)).toBe(0);
+    expect(await h.transcriptLength(CHAT)).toBe(0);
     // the same update with the right secret is still processed (nothing was marked as seen)
     expect((await h.api.postWebhook(url, update, SECRET)).status).toBe(200);
     expect(h.api.sentTexts(CHAT)[0]).toContain('What would you like to do?');

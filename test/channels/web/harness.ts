@@ -31,7 +31,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cancelmate-web-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
-  const app = createApp(config, { logger: createLogger('silent') });
+  const app = await createApp(config, { logger: createLogger('silent') });
   const server = buildServer(app, opts);
   await server.ready();
   return {
@@ -40,7 +40,7 @@ export async function startTestServer(
     dataDir,
     async close() {
       await server.close();
-      app.close();
+      await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

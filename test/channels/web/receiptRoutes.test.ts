@@ -71,11 +71,18 @@ describe('receipt routes', () => {
         {
           id: receipt.id,
           createdAt: expect.any(String),
-          html: `/api/receipts/${receipt.id}`,
-          json: `/api/receipts/${receipt.id}.json`,
+          html: `/receipts/${receipt.id}?t=${receipt.token}`,
+          json: `/receipts/${receipt.id}.json?t=${receipt.token}`,
         },
       ],
     });
+    // The listed link is the one handed out in the chat, and it opens without the session (another browser).
+    const elsewhere = await t.server.inject({
+      method: 'GET',
+      url: `/receipts/${receipt.id}.json?t=${receipt.token}`,
+    });
+    expect(elsewhere.statusCode).toBe(200);
+    expect(elsewhere.json().body.id).toBe(receipt.id);
     const own = await t.server.inject({
       method: 'GET',
       url: `/api/receipts/${receipt.id}.json`,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../../../src/channels/web/chatRequest.ts';
 import { WEB_CHANNEL } from '../../../src/channels/web/session.ts';
+import { sqlRows } from '../../support/app.ts';
 import {
   chat,
   nextId,
@@ -30,7 +31,12 @@ async function open(headers: Record<string, string> = {}): Promise<{ cookie: str
 
 function stateOf(cookie: string) {
   const id = cookie.split('=')[1] ?? '';
-  const conv = t.app.store.load(t.app.engine.conversationOf(WEB_CHANNEL, id));
+  const [row] = sqlRows<{ state: string }>(
+    t.dataDir,
+    'SELECT state FROM conversations WHERE id = ?',
+    t.app.engine.conversationOf(WEB_CHANNEL, id),
+  );
+  const conv = row ? (JSON.parse(row.state) as { state: string; lang: string }) : undefined;
   return { conv, final: conv ? t.app.bundle.states[conv.state]?.final === true : false };
 }
 
@@ -101,12 +107,12 @@ describe('POST /api/chat', () => {
     const choice = first.replies[0]?.choices[0]?.id;
     const body = { choice, turn: first.replies[0]?.turn, messageId: 'retry-me_1' };
     const once = await postChat(t.server, body, { cookie });
-    const id = t.app.engine.conversationOf(WEB_CHANNEL, cookie.split('=')[1] ?? '');
-    const length = t.app.store.transcript(id).length;
+    const session = cookie.split('=')[1] ?? '';
+    const length = (await t.app.engine.history(WEB_CHANNEL, session)).entries.length;
     const twice = await postChat(t.server, body, { cookie });
     expect(twice.statusCode).toBe(200);
     expect(twice.body).toBe(once.body);
-    expect(t.app.store.transcript(id)).toHaveLength(length);
+    expect((await t.app.engine.history(WEB_CHANNEL, session)).entries).toHaveLength(length);
   });
 
   it('gives a caller without a cookie a new session (cookie set) and a fresh conversation', async () => {
@@ -183,6 +189,6 @@ describe('GET /api/history', () => {
     expect(body.entries[2]?.text).toBe('[取消会员 / 自动续费]');
     expect(body.entries[3]).not.toHaveProperty('hash');
     const stranger = await t.server.inject({ method: 'GET', url: '/api/history' });
-    expect(stranger.json()).toEqual({ lang: 'zh-CN', entries: [] });
+    expect(stranger.json()).toEqual({ lang: 'zh-CN', entries: [], receipts: [] });
   });
 });

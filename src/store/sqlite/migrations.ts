@@ -62,4 +62,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX processed_at ON processed(at);
     `,
   },
+  {
+    version: 3,
+    name: 'de-duplication records without secrets; they outlive a deleted conversation',
+    // The old rows held whole replies: receipt link tokens and the receipt / export files. They are only
+    // needed while a message may still be redelivered (hours), so they are dropped rather than rewritten.
+    // No foreign key: the record of the message that asked "forget me" stays (as a tombstone with the same
+    // answer) after everything else about the conversation is gone.
+    sql: `
+      DELETE FROM processed;
+      DROP TABLE processed;
+      CREATE TABLE processed (
+        conversation_id TEXT NOT NULL,  -- salted hash, never the raw id
+        message_id TEXT NOT NULL,
+        record TEXT NOT NULL,           -- JSON: what a redelivery needs to answer the same (no tokens, no files)
+        at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX processed_at ON processed(at);
+    `,
+  },
 ];

@@ -1,0 +1,45 @@
+/**
+ * The shapes shared by the pure step and the parts it decides with (commands, choices): what they read
+ * ({@link StepEnv}) and what they decide ({@link Decision}). Kept apart from step.ts so that the commands and
+ * choices modules need not import the step that imports them.
+ */
+import type { FlowBundle } from '../flows/bundle.ts';
+import type { Lang } from '../i18n/lang.ts';
+import type { Translator } from '../i18n/translator.ts';
+import type { ConversationState } from './conversation.ts';
+
+/**
+ * What the pure step reads: the flows, the translator and the installation's default language.
+ *
+ * @example
+ * const env: StepEnv = { bundle, tr, defaultLang: 'zh-CN' };
+ */
+export interface StepEnv {
+  bundle: FlowBundle;
+  tr: Translator;
+  defaultLang?: Lang;
+}
+
+/**
+ * Work the engine does around the pure step: issue a receipt, export the user's data, or delete it.
+ *
+ * @example
+ * const effect: StepEffect = 'receipt';
+ */
+export type StepEffect = 'receipt' | 'mydata' | 'forget';
+
+/**
+ * What a step decided, before rendering.
+ *
+ * @example
+ * const d: Decision = { conv, note: tr.common(conv.lang, 'backDone'), moved: true };
+ */
+export interface Decision {
+  conv: ConversationState;
+  note?: string;
+  /** True when the dialogue moved to a new screen (its steps count as shown; a final state issues a receipt). */
+  moved: boolean;
+  effect?: StepEffect;
+  /** Replace the usual question with this reply (used while "forget me" waits for confirmation). */
+  only?: string;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the engine keeps per handled message so that a redelivery (Telegram resends updates, WeChat retries
+ * three times) gets the same answer and changes nothing: the replies as text and choices, with a receipt
+ * reduced to its id and a data export to a mark. No link token and no file is stored — the token is derived
+ * again from the salt and the files rendered again from the stored receipt or the current data.
+ */
+import type { Receipt } from '../receipts/types.ts';
+import type { ConversationTx } from '../store/port.ts';
+import type { ConversationState } from './conversation.ts';
+import { dataExportReply, type EffectDeps, receiptReply } from './effects.ts';
+import type { Reply } from './types.ts';
+
+/** One reply as recorded. */
+interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt'> {
+  /** The receipt this reply handed out. */
+  receiptId?: string;
+  /** This reply carried the data export. */
+  dataExport?: true;
+}
+
+/**
+ * The record of one handled message.
+ *
+ * @example
+ * const record: ProcessedRecord = { v: 1, replies: [{ text: '你想做什么？', choices: [], turn: 1 }] };
+ */
+export interface ProcessedRecord {
+  v: 1;
+  replies: RecordedReply[];
+}
+
+/**
+ * The record to keep for `replies` (JSON text for the store).
+ *
+ * @example
+ * tx.markProcessed(messageId, recordOf(replies), now);
+ */
+export function recordOf(replies: readonly Reply[]): string {
+  const record: ProcessedRecord = {
+    v: 1,
+    replies: replies.map(({ attachments, receipt, ...rest }) => ({
+      ...rest,
+      ...(receipt ? { receiptId: receipt.id } : {}),
+      ...(!receipt && attachments?.length ? { dataExport: true as const } : {}),
+    })),
+  };
+  return JSON.stringify(record);
+}
+
+/**
+ * The replies a redelivered message gets: the recorded ones, with a receipt's token and files and the data
+ * export rebuilt. A record that cannot be read (written by a future version) gives undefined.
+ *
+ * @example
+ * const again = repliesFromRecord(deps, tx, stored, conv);
+ */
+export function repliesFromRecord(
+  deps: EffectDeps,
+  tx: Pick<ConversationTx, 'conversationId' | 'transcript' | 'receipts'>,
+  json: string,
+  conv: ConversationState | undefined,
+  now: Date,
+): Reply[] | undefined {
+  let record: ProcessedRecord;
+  try {
+    record = JSON.parse(json) as ProcessedRecord;
+  } catch {
+    return undefined;
+  }
+  if (record?.v !== 1 || !Array.isArray(record.replies)) return undefined;
+  return record.replies.map(({ receiptId, dataExport, ...reply }) => {
+    if (receiptId) {
+      const stored = tx.receipts().find((r) => r.id === receiptId);
+      if (!stored) return reply;
+      const again = receiptReply(deps, JSON.parse(stored.json) as Receipt, conv?.lang ?? 'zh-CN');
+      return {
+        ...reply,
+        receipt: again.receipt,
+        ...(again.attachments ? { attachments: again.attachments } : {}),
+      };
+    }
+    if (dataExport && conv) {
+      const files = dataExportReply(deps, tx, conv, now).attachments;
+      return files ? { ...reply, attachments: files } : reply;
+    }
+    return reply;
+  });
+}

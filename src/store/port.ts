@@ -1,0 +1,109 @@
+/**
+ * The storage port: everything the engine keeps, behind one narrow interface that the embedded SQLite
+ * store (src/store/sqlite/) and the PostgreSQL store (src/store/postgres/) both implement.
+ *
+ * One inbound message is one {@link StorePort.transact} call: the store takes the conversation (SQLite: an
+ * IMMEDIATE transaction; PostgreSQL: a row lock taken before anything is read), runs `work` against a
+ * {@link ConversationTx}, and commits what `work` wrote — or nothing, if `work` throws. `work` is synchronous:
+ * between reading the stored state and saving the next one nothing else runs, so a crash loses either the
+ * whole message or nothing.
+ *
+ * The store knows nothing of the dialogue: the conversation state and the de-duplication record travel through
+ * it as JSON text; the transcript is the hash chain of src/receipts/transcriptChain.ts.
+ */
+import type { TranscriptContent, TranscriptEntry } from '../receipts/transcriptChain.ts';
+
+/** A transcript entry before it is chained (the store numbers and hashes it). */
+export type NewTranscriptEntry = Omit<TranscriptContent, 'seq'>;
+
+/**
+ * A signed receipt as stored: its id, the conversation it belongs to, the SHA-256 of the link token handed
+ * to the user (never the token), the receipt JSON and when it was issued.
+ *
+ * @example
+ * { id: 'R-20261125-1A2B3C4D', conversationId: 'c_5f1e…', tokenHash: '9b…', json: '{"body":…}', createdAt: '2026-11-25T01:00:00.000Z' }
+ */
+export interface StoredReceipt {
+  id: string;
+  conversationId: string;
+  tokenHash: string;
+  json: string;
+  createdAt: string;
+}
+
+/**
+ * One conversation inside {@link StorePort.transact}. Every method is synchronous; writes become visible to
+ * later reads in the same transaction and are committed only when `work` returns.
+ *
+ * @example
+ * const prior = tx.processed('u1001');
+ * if (!prior) { tx.save('telegram', JSON.stringify(state), now); tx.append([{ at, dir: 'in', text: '1' }]); }
+ */
+export interface ConversationTx {
+  /** The conversation this transaction holds (the salted id). */
+  readonly conversationId: string;
+  /** The stored state (JSON text as saved), or undefined for a new conversation. */
+  load(): string | undefined;
+  /** Creates or replaces the stored state. */
+  save(channel: string, state: string, now: Date): void;
+  /** Appends entries to the transcript, each chained to the one before; returns them numbered and hashed. */
+  append(entries: readonly NewTranscriptEntry[]): TranscriptEntry[];
+  /** The whole transcript, oldest first. */
+  transcript(): TranscriptEntry[];
+  /** The de-duplication record kept for `messageId`, if that message was handled before. */
+  processed(messageId: string): string | undefined;
+  /** Remembers that `messageId` was handled, with what a redelivery needs (never a secret). */
+  markProcessed(messageId: string, record: string, now: Date): void;
+  /** Stores a receipt issued in this conversation. */
+  insertReceipt(receipt: Omit<StoredReceipt, 'conversationId'>): void;
+  /** The receipts issued in this conversation, oldest first. */
+  receipts(): StoredReceipt[];
+  /**
+   * Deletes everything kept about this conversation (state, transcript, receipts, de-duplication records),
+   * except that `keepMessageId`'s record is replaced by `tombstone`, so a redelivery of the message that asked
+   * for the deletion gets the same answer and recreates nothing. Deleted content is overwritten on disk.
+   */
+  forget(keepMessageId: string, tombstone: string, now: Date): void;
+}
+
+/** What {@link StorePort.purge} removed. */
+export interface PurgeResult {
+  conversations: number;
+  processed: number;
+}
+
+/**
+ * The port. See the module description.
+ *
+ * @example
+ * const replies = await store.transact('c_5f1e…', (tx) => engineWork(tx), { messageId: 'u1001' });
+ */
+export interface StorePort {
+  /** Runs `work` in one transaction holding `conversationId`; rejects (and commits nothing) if `work` throws. */
+  transact<T>(
+    conversationId: string,
+    work: (tx: ConversationTx) => T,
+    hint?: { messageId?: string },
+  ): Promise<T>;
+  /** A read-only look at one conversation (its state, transcript and receipts), outside any message. */
+  read<T>(
+    conversationId: string,
+    work: (tx: Pick<ConversationTx, 'conversationId' | 'load' | 'transcript' | 'receipts'>) => T,
+  ): Promise<T>;
+  /** A receipt by id, whichever conversation it belongs to (for token links; the caller checks the token). */
+  receipt(id: string): Promise<StoredReceipt | undefined>;
+  /** Resolves when the database answers; rejects with the reason otherwise. */
+  ping(): Promise<void>;
+  /**
+   * Deletes conversations untouched since `cutoff` (with everything about them) and de-duplication records
+   * older than `processedCutoff`; deleted content is overwritten on disk.
+   */
+  purge(cutoff: Date, processedCutoff: Date): Promise<PurgeResult>;
+  /** Closes the connection; later calls reject. */
+  close(): Promise<void>;
+}
+
+/** Thrown by a store for a problem the operator must fix (a broken data directory, an unreachable database). */
+export class StoreSetupError extends Error {
+  override name = 'StoreSetupError';
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { GENESIS, verifyChain } from '../../src/receipts/transcriptChain.ts';
+import type { StorePort } from '../../src/store/port.ts';
+
+/**
+ * The storage contract: what every store behind the port must do, run against each adapter (SQLite here,
+ * PostgreSQL where a server is available) with the same expectations.
+ *
+ * @example
+ * storeContract('sqlite', async () => ({ store: SqliteStore.open(dir), cleanup: async () => rmSync(dir) }));
+ */
+export function storeContract(
+  name: string,
+  open: () => Promise<{ store: StorePort; cleanup(): Promise<void> }>,
+): void {
+  const t0 = new Date('2026-11-25T01:00:00.000Z');
+  const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+  async function withStore(fn: (store: StorePort) => Promise<void>): Promise<void> {
+    const { store, cleanup } = await open();
+    try {
+      await fn(store);
+    } finally {
+      await cleanup();
+    }
+  }
+
+  describe(`store contract: ${name}`, () => {
+    it('saves and loads state as opaque text, creating the conversation on first save', () =>
+      withStore(async (store) => {
+        expect(await store.transact('c_a', (tx) => tx.load())).toBeUndefined();
+        await store.transact('c_a', (tx) => tx.save('web', '{"state":"welcome"}', t0));
+        expect(await store.transact('c_a', (tx) => tx.load())).toBe('{"state":"welcome"}');
+        await store.transact('c_a', (tx) => tx.save('web', '{"state":"platform"}', at(1)));
+        expect(await store.read('c_a', (tx) => tx.load())).toBe('{"state":"platform"}');
+        expect(await store.read('c_b', (tx) => tx.load())).toBeUndefined();
+      }));
+
+    it('chains transcript entries across transactions, numbered from 1', () =>
+      withStore(async (store) => {
+        const first = await store.transact('c_a', (tx) => {
+          tx.save('web', '{}', t0);
+          return tx.append([
+            { at: t0.toISOString(), dir: 'in', text: '取消会员' },
+            { at: t0.toISOString(), dir: 'out', text: '好的', choices: ['a', 'b'] },
+          ]);
+        });
+        expect(first.map((e) => e.seq)).toEqual([1, 2]);
+        expect(first[0]?.prev).toBe(GENESIS);
+        const more = await store.transact('c_a', (tx) =>
+          tx.append([{ at: at(1).toISOString(), dir: 'in', text: '1' }]),
+        );
+        expect(more[0]).toMatchObject({ seq: 3, prev: first[1]?.hash });
+        const all = await store.read('c_a', (tx) => tx.transcript());
+        expect(all).toEqual([...first, ...more]);
+        expect(all[1]?.choices).toEqual(['a', 'b']);
+        expect(verifyChain(all).ok).toBe(true);
+      }));
+
+    it('refuses to append before the conversation is saved', () =>
+      withStore(async (store) => {
+        await expect(
+          store.transact('c_new', (tx) => tx.append([{ at: t0.toISOString(), dir: 'in', text: 'x' }])),
+        ).rejects.toThrow();
+      }));
+
+    it('commits nothing when the work throws', () =>
+      withStore(async (store) => {
+        await store.transact('c_a', (tx) => tx.save('web', 'v1', t0));
+        await expect(
+          store.transact('c_a', (tx) => {
+            tx.save('web', 'v2', at(1));
+            tx.append([{ at: t0.toISOString(), dir: 'in', text: 'lost' }]);
+            tx.markProcessed('m1', 'r', at(1));
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.read('c_a', (tx) => [tx.load(), tx.transcript().length])).toEqual(['v1', 0]);
+        expect(await store.transact('c_a', (tx) => tx.processed('m1'))).toBeUndefined();
+      }));
+
+    it('remembers processed message ids per conversation, once', () =>
+      withStore(async (store) => {
+        await store.transact('c_a', (tx) => {
+          tx.save('web', '{}', t0);
+          tx.markProcessed('m1', '{"v":1}', t0);
+        });
+        expect(await store.transact('c_a', (tx) => tx.processed('m1'))).toBe('{"v":1}');
+        expect(await store.transact('c_b', (tx) => tx.processed('m1'))).toBeUndefined();
+        await expect(store.transact('c_a', (tx) => tx.markProcessed('m1', 'again', t0))).rejects.toThrow();
+      }));
+
+    it('stores receipts with their token hash and finds them by id', () =>
+      withStore(async (store) => {
+        await store.transact('c_a', (tx) => {
+          tx.save('web', '{}', t0);
+          tx.insertReceipt({ id: 'R-1', tokenHash: 'h1', json: '{"r":1}', createdAt: t0.toISOString() });
+          tx.insertReceipt({ id: 'R-2', tokenHash: 'h2', json: '{"r":2}', createdAt: at(1).toISOString() });
+        });
+        expect((await store.read('c_a', (tx) => tx.receipts())).map((r) => r.id)).toEqual(['R-1', 'R-2']);
+        expect(await store.receipt('R-2')).toEqual({
+          id: 'R-2',
+          conversationId: 'c_a',
+          tokenHash: 'h2',
+          json: '{"r":2}',
+          createdAt: at(1).toISOString(),
+        });
+        expect(await store.receipt('R-3')).toBeUndefined();
+      }));
+
+    it('forgets everything about one conversation but a tombstone for the asking message', () =>
+      withStore(async (store) => {
+        for (const c of ['c_a', 'c_b'])
+          await store.transact(c, (tx) => {
+            tx.save('web', `{"who":"${c}"}`, t0);
+            tx.append([{ at: t0.toISOString(), dir: 'in', text: `hello from ${c}` }]);
+            tx.markProcessed('m1', 'r1', t0);
+            tx.insertReceipt({ id: `R-${c}`, tokenHash: 'h', json: '{}', createdAt: t0.toISOString() });
+          });
+        await store.transact('c_a', (tx) => tx.forget('m9', '{"deleted":true}', at(1)));
+        expect(
+          await store.transact('c_a', (tx) => [
+            tx.load(),
+            tx.transcript(),
+            tx.receipts(),
+            tx.processed('m1'),
+            tx.processed('m9'),
+          ]),
+        ).toEqual([undefined, [], [], undefined, '{"deleted":true}']);
+        expect(await store.receipt('R-c_a')).toBeUndefined();
+        expect(await store.read('c_b', (tx) => tx.transcript().length)).toBe(1);
+        expect(await store.receipt('R-c_b')).toBeDefined();
+        // A conversation can start again after being forgotten.
+        await store.transact('c_a', (tx) => tx.save('web', '{"again":true}', at(2)));
+        expect(await store.read('c_a', (tx) => tx.load())).toBe('{"again":true}');
+      }));
+
+    it('purges conversations untouched since the cutoff, and old processed records', () =>
+      withStore(async (store) => {
+        await store.transact('c_old', (tx) => {
+          tx.save('web', '{}', t0);
+          tx.append([{ at: t0.toISOString(), dir: 'in', text: 'old' }]);
+          tx.markProcessed('m1', 'r', t0);
+          tx.insertReceipt({ id: 'R-old', tokenHash: 'h', json: '{}', createdAt: t0.toISOString() });
+        });
+        await store.transact('c_new', (tx) => {
+          tx.save('web', '{}', at(100));
+          tx.markProcessed('m1', 'r', at(100));
+          tx.markProcessed('m2', 'r', at(1));
+        });
+        expect(await store.purge(at(50), at(10))).toEqual({ conversations: 1, processed: 2 });
+        expect(await store.read('c_old', (tx) => [tx.load(), tx.transcript().length])).toEqual([
+          undefined,
+          0,
+        ]);
+        expect(await store.receipt('R-old')).toBeUndefined();
+        expect(await store.transact('c_new', (tx) => [tx.processed('m1'), tx.processed('m2')])).toEqual([
+          'r',
+          undefined,
+        ]);
+        expect(await store.purge(at(50), at(10))).toEqual({ conversations: 0, processed: 0 });
+      }));
+
+    it('runs transactions on one conversation one at a time', () =>
+      withStore(async (store) => {
+        await store.transact('c_a', (tx) => tx.save('web', '0', t0));
+        const bump = () =>
+          store.transact('c_a', (tx) => {
+            const n = Number(tx.load());
+            tx.save('web', String(n + 1), t0);
+            tx.append([{ at: t0.toISOString(), dir: 'in', text: String(n) }]);
+          });
+        await Promise.all(Array.from({ length: 20 }, bump));
+        expect(await store.read('c_a', (tx) => tx.load())).toBe('20');
+        expect(verifyChain(await store.read('c_a', (tx) => tx.transcript())).ok).toBe(true);
+      }));
+
+    it('answers ping while open and rejects after close', async () => {
+      const { store, cleanup } = await open();
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+      await store.close(); // twice is fine
+      await cleanup();
+    });
+  });
+}
