@@ -117,7 +117,7 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
     timeWindow: 60_000,
     // `request.ip` is undefined for a request whose socket is already gone (a malformed chunked body):
     // the limiter's default key would throw and log a stack trace per request.
-    keyGenerator: (request) => request.ip ?? request.socket?.remoteAddress ?? 'unknown',
+    keyGenerator: rateLimitKey,
     errorResponseBuilder: (_request, ctx) =>
       new ApiError(ctx.statusCode, 'too_many_requests', `over ${ctx.max} requests per minute`, {
         seconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
@@ -167,6 +167,21 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
   });
 
   return server;
+}
+
+/**
+ * The rate limiter's key: the client address, which a request whose socket is already gone (a malformed or
+ * aborted chunked body) no longer has — then one shared key, never a throw (a throw here logs a stack trace per
+ * request, which anyone could use to flood the log).
+ *
+ * @example
+ * rateLimitKey({ ip: undefined, socket: { remoteAddress: undefined } }); // 'unknown'
+ */
+export function rateLimitKey(request: {
+  ip?: string | undefined;
+  socket?: { remoteAddress?: string | undefined } | undefined;
+}): string {
+  return request.ip ?? request.socket?.remoteAddress ?? 'unknown';
 }
 
 /** The headers every response gets unless its route set them. */

@@ -3,7 +3,8 @@ import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { CONTENT_SECURITY_POLICY, type ServerOptions } from '../src/server.ts';
+import { createLogger } from '../src/logger.ts';
+import { CONTENT_SECURITY_POLICY, rateLimitKey } from '../src/server.ts';
 import {
   chat,
   nextId,
@@ -19,7 +20,10 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function serve(env: Record<string, string> = {}, opts: ServerOptions = {}): Promise<TestServer> {
+async function serve(
+  env: Record<string, string> = {},
+  opts: Parameters<typeof startTestServer>[1] = {},
+): Promise<TestServer> {
   t = await startTestServer(env, opts);
   return t;
 }
@@ -108,6 +112,48 @@ describe('request guards', () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'too_large', message: expect.stringContaining('太长') });
+  });
+
+  it('answers malformed and aborted chunked bodies without an error in the log, and stays healthy', async () => {
+    const lines: string[] = [];
+    const { server } = await serve(
+      {},
+      { logger: createLogger('debug', { write: (l: string) => void lines.push(l) }) },
+    );
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const port = (server.addresses()[0] as AddressInfo).port;
+    const head =
+      'POST /api/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    for (const [body, abortAfterWrite] of [
+      [`${head}zz\r\n{"a":1}\r\n0\r\n\r\n`, false],
+      [`${head}7;\u0000\r\n{"a":1}\r\n0\r\n\r\n`, false],
+      [`${head}5\r\n{"a":`, true],
+      [head, true],
+    ] as const) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        const done = () => resolve();
+        socket.on('error', done);
+        socket.on('close', done);
+        socket.write(body, () => {
+          if (abortAfterWrite) socket.destroy();
+        });
+        setTimeout(() => socket.destroy(), 300);
+      });
+    }
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const logged = lines.join('\n');
+    expect(logged).toContain('"msg":"request done"');
+    expect(logged).not.toContain('"stack"');
+    expect(logged).not.toMatch(/"level":(50|60)/);
+  });
+
+  it('keys the rate limit on something even when the request has no address any more', () => {
+    expect(rateLimitKey({ ip: '203.0.113.9' })).toBe('203.0.113.9');
+    expect(rateLimitKey({ ip: undefined, socket: { remoteAddress: '198.51.100.1' } })).toBe('198.51.100.1');
+    expect(rateLimitKey({ ip: undefined, socket: { remoteAddress: undefined } })).toBe('unknown');
+    expect(rateLimitKey({})).toBe('unknown');
   });
 
   it('answers malformed JSON with 400 and a message saying what was wrong', async () => {

@@ -3,9 +3,8 @@
  * the store port) and read back — a stored state that no longer parses is reported as unreadable rather than
  * crashing every later message — and the one way to move to another question ({@link jump}).
  */
-import { z } from 'zod';
 import type { FlowContext } from '../flows/context.ts';
-import { LANGS, type Lang } from '../i18n/lang.ts';
+import { isLang, type Lang } from '../i18n/lang.ts';
 import type { ShownSteps } from './render.ts';
 
 /**
@@ -71,27 +70,6 @@ export function jump(conv: ConversationState, state: string, ctx: FlowContext): 
   return { ...conv, state, ctx, history, turn: conv.turn + 1 };
 }
 
-const contextSchema = z.looseObject({
-  platform: z.string().nullable(),
-  payment: z.string().nullable(),
-  page: z.number().int().min(0),
-  tried: z.array(z.string()),
-  fields: z.record(z.string(), z.string()),
-});
-
-// Loose objects: fields added by later versions survive a round trip through an older reader.
-const stateSchema = z.looseObject({
-  state: z.string().min(1),
-  ctx: contextSchema,
-  lang: z.enum(LANGS),
-  langChosen: z.boolean(),
-  turn: z.number().int().min(0),
-  history: z.array(z.looseObject({ state: z.string(), ctx: contextSchema })),
-  flowVersion: z.string(),
-  shown: z.array(z.looseObject({})),
-  confirmForget: z.boolean().optional(),
-});
-
 /**
  * The stored JSON read back, or undefined when it does not parse or lacks what the engine needs (the engine
  * then tells the user in one line and starts over, keeping the transcript).
@@ -107,6 +85,40 @@ export function readStoredState(json: string): ConversationState | undefined {
   } catch {
     return undefined;
   }
-  const parsed = stateSchema.safeParse(value);
-  return parsed.success ? (value as ConversationState) : undefined;
+  return isConversationState(value) ? value : undefined;
+}
+
+// Checked by hand rather than with zod: it runs on every message, and a schema walk over the history costs more
+// than the rest of loading. Fields added by later versions are kept as they are.
+function isConversationState(v: unknown): v is ConversationState {
+  if (!isObject(v)) return false;
+  return (
+    typeof v.state === 'string' &&
+    v.state.length > 0 &&
+    isContext(v.ctx) &&
+    isLang(v.lang) &&
+    typeof v.langChosen === 'boolean' &&
+    Number.isInteger(v.turn) &&
+    typeof v.flowVersion === 'string' &&
+    Array.isArray(v.shown) &&
+    Array.isArray(v.history) &&
+    v.history.every((h) => isObject(h) && typeof h.state === 'string' && isContext(h.ctx)) &&
+    (v.confirmForget === undefined || typeof v.confirmForget === 'boolean')
+  );
+}
+
+function isContext(v: unknown): v is FlowContext {
+  return (
+    isObject(v) &&
+    (v.platform === null || typeof v.platform === 'string') &&
+    (v.payment === null || typeof v.payment === 'string') &&
+    Number.isInteger(v.page) &&
+    Array.isArray(v.tried) &&
+    isObject(v.fields) &&
+    Object.values(v.fields).every((x) => typeof x === 'string')
+  );
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -10,9 +10,10 @@ import type { ConversationState } from './conversation.ts';
 import { dataExportReply, type EffectDeps, receiptReply } from './effects.ts';
 import type { Reply } from './types.ts';
 
-/** One reply as recorded. */
-interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt'> {
-  /** The receipt this reply handed out. */
+/** One reply as recorded (a receipt's reply without its text: the text carries the link with its token). */
+interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt' | 'text'> {
+  text?: string;
+  /** The receipt this reply handed out (its text, links and files are rendered again from the stored receipt). */
   receiptId?: string;
   /** This reply carried the data export. */
   dataExport?: true;
@@ -38,11 +39,11 @@ export interface ProcessedRecord {
 export function recordOf(replies: readonly Reply[]): string {
   const record: ProcessedRecord = {
     v: 1,
-    replies: replies.map(({ attachments, receipt, ...rest }) => ({
-      ...rest,
-      ...(receipt ? { receiptId: receipt.id } : {}),
-      ...(!receipt && attachments?.length ? { dataExport: true as const } : {}),
-    })),
+    replies: replies.map(({ attachments, receipt, text, ...rest }) =>
+      receipt
+        ? { ...rest, receiptId: receipt.id }
+        : { ...rest, text, ...(attachments?.length ? { dataExport: true as const } : {}) },
+    ),
   };
   return JSON.stringify(record);
 }
@@ -68,16 +69,13 @@ export function repliesFromRecord(
     return undefined;
   }
   if (record?.v !== 1 || !Array.isArray(record.replies)) return undefined;
-  return record.replies.map(({ receiptId, dataExport, ...reply }) => {
+  const lang = conv?.lang ?? 'zh-CN';
+  return record.replies.map(({ receiptId, dataExport, text, ...rest }): Reply => {
+    const reply: Reply = { ...rest, text: text ?? '' };
     if (receiptId) {
       const stored = tx.receipts().find((r) => r.id === receiptId);
-      if (!stored) return reply;
-      const again = receiptReply(deps, JSON.parse(stored.json) as Receipt, conv?.lang ?? 'zh-CN');
-      return {
-        ...reply,
-        receipt: again.receipt,
-        ...(again.attachments ? { attachments: again.attachments } : {}),
-      };
+      if (!stored) return { ...reply, text: deps.tr.common(lang, 'receiptNone') };
+      return { ...reply, ...receiptReply(deps, JSON.parse(stored.json) as Receipt, lang) };
     }
     if (dataExport && conv) {
       const files = dataExportReply(deps, tx, conv, now).attachments;

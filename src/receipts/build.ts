@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { ConversationState } from '../dialogue/conversation.ts';
 import type { FlowBundle } from '../flows/bundle.ts';
+import type { FlowContext } from '../flows/context.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { caseKind, draftComplaint, evidenceList, factsFromFields, rightsFor } from './complaint.ts';
 import { GENESIS, type TranscriptEntry } from './transcriptChain.ts';
@@ -19,11 +20,24 @@ export interface BuildInput {
   bundle: FlowBundle;
   tr: Translator;
   conversation: string;
-  conv: ConversationState;
+  /** What the receipt is built from: the conversation's language, context and the steps it showed. */
+  conv: ReceiptConversation;
   transcript: TranscriptEntry[];
   now: Date;
   /** For tests: a fixed id instead of a random one. */
   id?: string;
+}
+
+/**
+ * The parts of a conversation a receipt is built from (the dialogue's state has these and more).
+ *
+ * @example
+ * const conv: ReceiptConversation = { lang: 'zh-CN', ctx, shown: [] };
+ */
+export interface ReceiptConversation {
+  lang: Lang;
+  ctx: FlowContext;
+  shown: readonly { platform: string; channel: string; steps: string[]; source: string; verified?: string }[];
 }
 
 /** A new receipt id: `R-YYYYMMDD-` and 8 random hex digits. */
@@ -81,7 +95,7 @@ export function buildReceiptBody(input: BuildInput): ReceiptBody {
 }
 
 /** Pages of the same path become one path with all its steps, in the order first shown. */
-function mergeShown(conv: ConversationState): ShownPath[] {
+function mergeShown(conv: ReceiptConversation): ShownPath[] {
   const out = new Map<string, ShownPath>();
   for (const s of conv.shown) {
     const key = `${s.platform}\u0000${s.channel}\u0000${s.source}`;

@@ -1,4 +1,13 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +115,54 @@ describe('npm start', () => {
       blocker.close();
     }
   });
+
+  it('refuses a second npm start on the same DATA_DIR, naming the directory and the running process', async () => {
+    const dataDir = tempDir();
+    const first = start({ PORT: '0', DATA_DIR: dataDir });
+    await first.waitForLog((l) => l.msg?.startsWith('listening on') === true);
+    const second = start({ PORT: '0', DATA_DIR: dataDir });
+    const { code } = await second.exited;
+    expect(code).toBe(2);
+    expect(second.stderr()).toContain(`DATA_DIR=${dataDir} is already in use by another CancelMate process`);
+    // tsx runs main.ts in a child process of its own: the pid named is a live process, the holder.
+    const pid = Number(/pid (\d+) on /.exec(second.stderr())?.[1]);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    expect(second.stderr()).not.toMatch(/\n\s+at /); // no stack trace
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+  });
+
+  for (const [what, prepare, message] of [
+    [
+      'is a file',
+      (dir: string) => writeFileSync(join(dir, 'data'), 'x'),
+      /is not a directory|runs through a file/,
+    ],
+    [
+      'holds a damaged database',
+      (dir: string) => {
+        mkdirSync(join(dir, 'data'));
+        writeFileSync(join(dir, 'data', DB_FILE), 'garbage '.repeat(500));
+      },
+      /not a SQLite database or is damaged .*restore the latest backup/,
+    ],
+    [
+      'holds an unreadable receipt key',
+      (dir: string) => {
+        mkdirSync(join(dir, 'data', 'receipt-key.pem'), { recursive: true });
+      },
+      /receipt-key\.pem is not a regular file/,
+    ],
+  ] as const) {
+    it(`exits 2 with what to do when DATA_DIR ${what}`, async () => {
+      const dir = tempDir();
+      prepare(dir);
+      const run = start({ PORT: '0', DATA_DIR: join(dir, 'data') });
+      const { code } = await run.exited;
+      expect(code).toBe(2);
+      expect(run.stderr()).toMatch(message);
+      expect(run.stderr()).not.toMatch(/\n\s+at /);
+      expect(run.stdout()).not.toContain('listening on');
+    });
+  }
 });

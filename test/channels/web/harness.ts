@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { type App, createApp } from '../../../src/app.ts';
 import type { ChatResponse, WireReply } from '../../../src/channels/web/chatRequest.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createLogger } from '../../../src/logger.ts';
+import { createLogger, type Logger } from '../../../src/logger.ts';
 import { buildServer, type ServerOptions } from '../../../src/server.ts';
 
 /**
@@ -27,12 +27,13 @@ export interface TestServer {
 /** See {@link TestServer}; `env` overrides settings (DATA_DIR is always the temporary one). */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: ServerOptions = {},
+  opts: ServerOptions & { logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cancelmate-web-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
-  const app = await createApp(config, { logger: createLogger('silent') });
-  const server = buildServer(app, opts);
+  const { logger = createLogger('silent'), ...serverOpts } = opts;
+  const app = await createApp(config, { logger });
+  const server = buildServer(app, serverOpts);
   await server.ready();
   return {
     server,
