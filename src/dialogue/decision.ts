@@ -42,4 +42,6 @@ export interface Decision {
   effect?: StepEffect;
   /** Replace the usual question with this reply (used while "forget me" waits for confirmation). */
   only?: string;
+  /** A button press from a question that has moved on (the reply says so; nothing was answered). */
+  stale?: boolean;
 }

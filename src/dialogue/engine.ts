@@ -61,6 +61,8 @@ export interface Handled {
   duplicate: boolean;
   /** The conversation's language now (for the channel's own words, such as hints). */
   lang: Lang;
+  /** True when the message pressed a button of a question that has moved on: the press answered nothing. */
+  stale?: boolean;
 }
 
 /**
@@ -131,7 +133,12 @@ export class Engine {
         duplicate: out.duplicate,
         ...(out.effect ? { effect: out.effect } : {}),
       });
-      return { replies: out.replies, duplicate: out.duplicate, lang: out.lang };
+      return {
+        replies: out.replies,
+        duplicate: out.duplicate,
+        lang: out.lang,
+        ...(out.stale ? { stale: true } : {}),
+      };
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
       const lang = await this.langOf(id, msg);
@@ -195,7 +202,11 @@ export class Engine {
     return langFromHint(hint, this.deps.defaultLang ?? 'zh-CN');
   }
 
-  private work(tx: ConversationTx, msg: Inbound, now: Date) {
+  private work(
+    tx: ConversationTx,
+    msg: Inbound,
+    now: Date,
+  ): Handled & { state: string; effect?: string | undefined } {
     const deps = this.deps;
     const prior = tx.processed(msg.messageId);
     const storedJson = prior === undefined ? tx.load() : undefined;
@@ -238,7 +249,14 @@ export class Engine {
       tx.append([{ at: now.toISOString(), dir: 'out', text: extra.text }]);
     }
     tx.markProcessed(msg.messageId, recordOf(replies), now);
-    return { replies, duplicate: false, state: result.conv.state, effect: result.effect, lang };
+    return {
+      replies,
+      duplicate: false,
+      state: result.conv.state,
+      effect: result.effect,
+      lang,
+      ...(result.stale ? { stale: true } : {}),
+    };
   }
 
   /** A receipt now; if building or signing fails, a reply saying so (the conversation goes on). */

@@ -27,6 +27,8 @@ export interface StepResult {
   replies: Reply[];
   transcript: Omit<TranscriptContent, 'seq'>[];
   effect?: StepEffect;
+  /** The message was a press of a button whose question has moved on; nothing was answered. */
+  stale?: boolean;
 }
 
 /** See {@link StepResult}. */
@@ -107,7 +109,13 @@ export function step(
     });
   const reachedEnd = decision.moved && bundle.states[conv.state]?.final === true;
   const effect = decision.effect ?? (reachedEnd ? 'receipt' : undefined);
-  return { conv, replies, transcript, ...(effect ? { effect } : {}) };
+  return {
+    conv,
+    replies,
+    transcript,
+    ...(effect ? { effect } : {}),
+    ...(decision.stale ? { stale: true } : {}),
+  };
 }
 
 function decide(
@@ -123,7 +131,7 @@ function decide(
   if (inbound.choice !== undefined) {
     const stale = inbound.turn !== undefined && inbound.turn !== conv.turn;
     if (stale || !offered.some((c) => c.id === inbound.choice))
-      return { conv, note: env.tr.common(conv.lang, 'stale'), moved: false };
+      return { conv, note: env.tr.common(conv.lang, 'stale'), moved: false, stale: true };
     meaning = { kind: 'choice', id: inbound.choice };
   } else {
     const ctx = {

@@ -2,7 +2,7 @@
  * Realistic Telegram `Update` objects for tests, and delivery of one to a webhook the way Telegram
  * does it. Updates can be queued on the fake Bot API for long polling or POSTed to a webhook.
  */
-import type { Chat, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
+import type { Chat, InlineKeyboardMarkup, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 
 /**
  * An increasing id sequence that also respects ids chosen by hand (the next id is above both).
@@ -50,6 +50,8 @@ export interface TextUpdateOptions extends UpdateSenderOptions {
 export interface CallbackUpdateOptions extends UpdateSenderOptions {
   /** Text of the bot message carrying the keyboard; defaults to `'…'`. */
   messageText?: string;
+  /** The keyboard of that message, as Telegram sends it along with the press. */
+  replyMarkup?: InlineKeyboardMarkup;
 }
 
 /** The bot as it appears in `from` of its own messages. */
@@ -151,6 +153,7 @@ export class UpdateFactory {
             username: this.bot.username,
           },
           text: opts.messageText ?? '…',
+          ...(opts.replyMarkup ? { reply_markup: opts.replyMarkup } : {}),
         },
       },
     };

@@ -94,6 +94,12 @@ export function grammyIO(api: Api, me: UserFromGetMe): TelegramIO {
     async removeKeyboard(chatId, messageId) {
       await api.editMessageReplyMarkup(chatId, messageId);
     },
+    async editText(chatId, messageId, text) {
+      await api.editMessageText(chatId, messageId, text);
+    },
+    async typing(chatId) {
+      await api.sendChatAction(chatId, 'typing');
+    },
     async answerCallback(queryId) {
       await api.answerCallbackQuery(queryId);
     },

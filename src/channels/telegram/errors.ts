@@ -83,3 +83,19 @@ export class WebhookUrlError extends Error {
     );
   }
 }
+
+/**
+ * The engine answered (and stored its answer), but the answer could not be delivered to the chat. The user is
+ * told that their message was kept and how to see the current question again, not to "send it again".
+ *
+ * @example
+ * ```ts
+ * try { await sendReplies(io, chatId, replies); } catch (err) { throw new DeliveryError(err); }
+ * ```
+ */
+export class DeliveryError extends Error {
+  override name = 'DeliveryError';
+  constructor(override readonly cause: unknown) {
+    super(`the reply could not be delivered: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}

@@ -4,8 +4,10 @@ import type { Logger } from '../../logger.ts';
 import { apology, type ChannelEngine, userLang } from '../kit/channelEngine.ts';
 import { RecentIds } from '../kit/recentIds.ts';
 import { parseCallbackData } from './callbackData.ts';
+import { DeliveryError } from './errors.ts';
 import { sendReplies } from './render.ts';
 import { describeError } from './safeLog.ts';
+import { TELEGRAM_TEXT_LIMIT } from './splitText.ts';
 import type { TelegramIO } from './telegramIO.ts';
 import { classifyUpdate, type TgUpdate, type TgUser } from './update.ts';
 
@@ -96,7 +98,9 @@ export class TelegramGuide {
         if (!pressed && !standalone) return false;
         await this.answer(io, kind.queryId, kind.from);
         if (!pressed) return true;
-        return this.converse(io, update, kind.chatId, kind.from, pressed, kind.messageId);
+        const on =
+          kind.messageId === undefined ? undefined : { messageId: kind.messageId, question: kind.question };
+        return this.converse(io, update, kind.chatId, kind.from, pressed, on);
       }
       case 'notText':
       case 'edited': {
@@ -127,7 +131,8 @@ export class TelegramGuide {
   async recover(err: unknown, update: TgUpdate, io: TelegramIO): Promise<void> {
     const kind = classifyUpdate(update, io.me);
     const target = 'from' in kind ? kind : undefined;
-    const code = io.errorCode(err);
+    const delivery = err instanceof DeliveryError;
+    const code = io.errorCode(delivery ? err.cause : err);
     const where = {
       channel: TELEGRAM_CHANNEL,
       update: updateType(update),
@@ -138,10 +143,16 @@ export class TelegramGuide {
       logger.warn({ ...where, code }, 'telegram user blocked the bot (or left); reply dropped');
       return;
     }
-    logger.error({ ...where, error: describeError(err, code) }, 'telegram update failed; apologising');
+    logger.error(
+      { ...where, error: describeError(delivery ? err.cause : err, code) },
+      delivery ? 'telegram reply not delivered; telling the user' : 'telegram update failed; apologising',
+    );
     if (!target || target.type === 'groupCall') return;
     try {
-      await io.sendText(target.chatId, apology(this.opts.engine, await this.langFor(target.from)));
+      const lang = await this.langFor(target.from);
+      // After a delivery failure the message WAS taken: say so, and how to see the question again.
+      const text = delivery ? this.say(lang, 'telegram.sendFailed') : apology(this.opts.engine, lang);
+      await io.sendText(target.chatId, text);
     } catch (again) {
       logger.warn(
         { ...where, error: describeError(again, io.errorCode(again)) },
@@ -157,16 +168,44 @@ export class TelegramGuide {
     chatId: number,
     from: TgUser,
     input: { text: string } | { choice: string; turn?: number },
-    pressedMessageId?: number,
+    pressed?: { messageId: number; question?: { text: string; label: string } | undefined },
   ): Promise<boolean> {
-    const { replies, duplicate } = await this.opts.engine.handle(this.inbound(from, update, input));
+    // "typing…" while the guide works; a failure here must not cost the answer.
+    io.typing(chatId).catch(() => undefined);
+    const { replies, duplicate, stale } = await this.opts.engine.handle(this.inbound(from, update, input));
     if (duplicate) {
       this.skipped(update);
       return true;
     }
-    if (pressedMessageId !== undefined) await this.removeKeyboard(io, chatId, pressedMessageId);
-    await sendReplies(io, chatId, replies);
+    if (pressed) await this.closeQuestion(io, chatId, pressed, stale === true);
+    try {
+      await sendReplies(io, chatId, replies);
+    } catch (err) {
+      throw new DeliveryError(err);
+    }
     return true;
+  }
+
+  /**
+   * The answered question keeps its text and shows the choice made under it (「→ 爱奇艺 VIP」), so scrolling
+   * back the user sees what they answered; its buttons go. A stale press only loses the buttons.
+   */
+  private async closeQuestion(
+    io: TelegramIO,
+    chatId: number,
+    pressed: { messageId: number; question?: { text: string; label: string } | undefined },
+    stale: boolean,
+  ): Promise<void> {
+    const shown = pressed.question ? `${pressed.question.text}\n\n→ ${pressed.question.label}` : undefined;
+    if (!stale && shown && shown.length <= TELEGRAM_TEXT_LIMIT) {
+      try {
+        await io.editText(chatId, pressed.messageId, shown);
+        return;
+      } catch (err) {
+        if (io.errorCode(err) !== 400) throw err;
+      }
+    }
+    await this.removeKeyboard(io, chatId, pressed.messageId);
   }
 
   private inbound(from: TgUser, update: TgUpdate, input: Partial<Inbound>): Inbound {

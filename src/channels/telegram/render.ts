@@ -7,7 +7,7 @@ import type { InlineKeyboard, OutgoingFile, TelegramIO } from './telegramIO.ts';
 /**
  * Engine replies → Telegram messages, shared by the grammY bot and the Telegraf middleware. Plain text
  * (no parse_mode, so nothing needs escaping), split under 4096 characters with the inline keyboard on
- * the last piece (one button per row, `callback_data` = `${choiceId}|${turn}`), then each attachment
+ * the last piece (see {@link inlineKeyboard}; `callback_data` = `${choiceId}|${turn}`), then each attachment
  * (receipt HTML, JSON) as a document. The keyboard stays on the text even when documents follow: an
  * upload that fails must not take the question's buttons with it.
  *
@@ -52,7 +52,9 @@ export function renderReply(reply: Reply): OutgoingMessage[] {
 }
 
 /**
- * One button per row: text = label, data = `${id}|${turn}`.
+ * Buttons with data `${id}|${turn}`: in a long list (the platform list) two short choices side by side, so the
+ * whole list fits on a phone screen; a long label, a short list and the engine's own choices (back, restart,
+ * skip — ids starting with `_`) one to a row, the engine's last.
  *
  * @example
  * ```ts
@@ -60,9 +62,39 @@ export function renderReply(reply: Reply): OutgoingMessage[] {
  * ```
  */
 export function inlineKeyboard(choices: readonly Choice[], turn: number | undefined): InlineKeyboard {
-  return {
-    inline_keyboard: choices.map((c) => [{ text: c.label, callback_data: callbackData(c.id, turn) }]),
-  };
+  const button = (c: Choice) => ({ text: c.label, callback_data: callbackData(c.id, turn) });
+  const own = choices.filter((c) => !c.id.startsWith('_'));
+  const engine = choices.filter((c) => c.id.startsWith('_'));
+  const short = (c: Choice | undefined): c is Choice =>
+    c !== undefined && displayWidth(c.label) <= TWO_COLUMN_WIDTH;
+  const rows: InlineKeyboard['inline_keyboard'] = [];
+  for (let i = 0; i < own.length; i += 1) {
+    const c = own[i] as Choice;
+    const next = own[i + 1];
+    if (own.length >= TWO_COLUMNS_FROM && short(c) && short(next)) {
+      rows.push([button(c), button(next)]);
+      i += 1;
+    } else rows.push([button(c)]);
+  }
+  for (const c of engine) rows.push([button(c)]);
+  return { inline_keyboard: rows };
+}
+
+/** From how many choices a list is laid out in two columns. */
+export const TWO_COLUMNS_FROM = 6;
+/** The widest label (in half-width columns; a Chinese character counts 2) that fits half a phone's width. */
+export const TWO_COLUMN_WIDTH = 18;
+
+function displayWidth(label: string): number {
+  let width = 0;
+  for (const ch of label)
+    width +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        ch,
+      )
+        ? 2
+        : 1;
+  return width;
 }
 
 /**

@@ -78,6 +78,12 @@ export function telegrafIO(telegram: Telegram, me: UserFromGetMe): TelegramIO {
     async removeKeyboard(chatId, messageId) {
       await telegram.editMessageReplyMarkup(chatId, messageId, undefined, undefined);
     },
+    async editText(chatId, messageId, text) {
+      await telegram.editMessageText(chatId, messageId, undefined, text);
+    },
+    async typing(chatId) {
+      await telegram.sendChatAction(chatId, 'typing');
+    },
     async answerCallback(queryId) {
       await telegram.answerCbQuery(queryId);
     },

@@ -18,6 +18,10 @@ export interface TelegramIO {
   sendDocument(chatId: number, file: OutgoingFile): Promise<void>;
   /** editMessageReplyMarkup without markup: the message's buttons disappear. */
   removeKeyboard(chatId: number, messageId: number): Promise<void>;
+  /** editMessageText without markup: the question is rewritten (with the answer chosen) and its buttons go. */
+  editText(chatId: number, messageId: number, text: string): Promise<void>;
+  /** sendChatAction "typing", while the guide works on an answer. */
+  typing(chatId: number): Promise<void>;
   /** answerCallbackQuery, so the user's client stops its spinner. */
   answerCallback(queryId: string): Promise<void>;
   /** The Bot API `error_code` carried by this library's error (403, 429 …), else undefined. */

@@ -70,7 +70,13 @@ export interface TgCallbackQuery {
   id: string;
   from: TgUser;
   data?: string;
-  message?: { message_id: number; chat: TgChat };
+  /** The message the button was on: its text and keyboard (so the pressed button's label can be shown). */
+  message?: {
+    message_id: number;
+    chat: TgChat;
+    text?: string;
+    reply_markup?: { inline_keyboard?: { text: string; callback_data?: string }[][] };
+  };
 }
 
 /**
@@ -98,7 +104,16 @@ export interface TgUpdate {
  */
 export type UpdateKind =
   | { type: 'text'; chatId: number; from: TgUser; text: string }
-  | { type: 'press'; chatId: number; from: TgUser; queryId: string; data?: string; messageId?: number }
+  | {
+      type: 'press';
+      chatId: number;
+      from: TgUser;
+      queryId: string;
+      data?: string;
+      messageId?: number;
+      /** The question's text and the pressed button's label, when Telegram sent the message along. */
+      question?: { text: string; label: string };
+    }
   | { type: 'notText'; chatId: number; from: TgUser }
   | { type: 'edited'; chatId: number; from: TgUser }
   | { type: 'groupCall'; chatId: number; from: TgUser }
@@ -128,6 +143,7 @@ export function classifyUpdate(update: TgUpdate, me: { id: number; username: str
       queryId: press.id,
       ...(press.data !== undefined ? { data: press.data } : {}),
       ...(press.message ? { messageId: press.message.message_id } : {}),
+      ...pressedQuestion(press),
     };
   }
   const edited = update.edited_message;
@@ -178,4 +194,13 @@ function addressesBot(msg: TgMessage, me: { id: number; username: string }): boo
     if (e.type === 'bot_command' && e.offset === 0) return !part.includes('@') || part.endsWith(name);
     return false;
   });
+}
+
+/** The question text and the label of the pressed button, if the callback carries its message. */
+function pressedQuestion(press: TgCallbackQuery): { question?: { text: string; label: string } } {
+  const text = press.message?.text;
+  const label = press.message?.reply_markup?.inline_keyboard
+    ?.flat()
+    .find((b) => b.callback_data !== undefined && b.callback_data === press.data)?.text;
+  return text && label ? { question: { text, label } } : {};
 }

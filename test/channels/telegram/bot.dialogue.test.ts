@@ -64,15 +64,16 @@ describe('grammY bot: the guide over the fake Bot API', () => {
     [ZH, '好的！', '重新开始'],
     ['en', 'screenshot', 'Start over'],
   ])(
-    'taps through a whole path to the final state (%s), answering every press and removing its keyboard',
+    'taps through a whole path to the final state (%s), answering every press and showing each choice',
     async (lang, doneWords, restartLabel) => {
       await h.say(CHAT, '/start', lang);
       const { pressed, messageIds } = await walkToDone(CHAT, lang);
-      // every press answered and the pressed message's keyboard removed
+      // every press answered, and the pressed question rewritten with the choice and without its keyboard
       const answers = h.api.calls.filter((c) => c.method === 'answerCallbackQuery' && c.status === 200);
       expect(answers).toHaveLength(pressed.length);
-      const edits = h.api.calls.filter((c) => c.method === 'editMessageReplyMarkup');
+      const edits = h.api.calls.filter((c) => c.method === 'editMessageText');
       expect(edits.every((c) => c.status === 200 && c.params.reply_markup === undefined)).toBe(true);
+      expect(edits.every((c) => String(c.params.text).includes('\n\n→ '))).toBe(true);
       expect(edits.map((c) => Number(c.params.message_id))).toEqual(messageIds);
       // the final state: the path ended, only "start over" is offered
       const withKeyboard = h.sentTo(CHAT).filter((m) => m.reply_markup);

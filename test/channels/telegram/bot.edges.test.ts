@@ -178,7 +178,9 @@ describe('grammY bot when things go wrong', () => {
     const flaky = { failures: 1 };
     h = await startHarness({ wrap: failing(flaky) });
     await h.say(CHAT, SECRET_TEXT, ZH);
-    expect(h.api.sentTexts(CHAT)).toEqual(['抱歉，出了点问题，你的进度没有丢。请再发一次。']);
+    expect(h.api.sentTexts(CHAT)).toEqual([
+      '抱歉，我这边出了点问题，刚才这条消息没有记下来（之前的进度都还在）。请把刚才的话再发一次。',
+    ]);
     const failed = lines(h.logs).find((l) => l.level === 50);
     expect(failed).toMatchObject({ channel: 'telegram', error: { message: 'simulated engine failure' } });
     expect(h.logs.join('\n')).not.toContain('XY-778899');
@@ -196,7 +198,7 @@ describe('grammY bot when things go wrong', () => {
     await h.press(CHAT, 'cancel', 'en');
     expect(h.api.calls.filter((c) => c.method === 'answerCallbackQuery' && c.status === 200)).toHaveLength(1);
     expect(h.api.sentTexts(CHAT).at(-1)).toBe(
-      'Sorry, something went wrong; your progress is safe. Please send that again.',
+      'Sorry, something went wrong on my side and that message was not saved (everything before it is). Please send it again.',
     );
     // the press can be tried again (the welcome keyboard is still there) and goes through
     await h.press(CHAT, 'cancel', 'en');

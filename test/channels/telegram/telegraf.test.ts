@@ -143,7 +143,9 @@ describe('cancelMate() Telegraf middleware over the fake Bot API', () => {
       }),
     );
     await feed(bot, api.textUpdate(CHAT, '订单号 ZZ-4411', { languageCode: ZH }));
-    expect(api.sentTexts(CHAT)).toEqual(['抱歉，出了点问题，你的进度没有丢。请再发一次。']);
+    expect(api.sentTexts(CHAT)).toEqual([
+      '抱歉，我这边出了点问题，刚才这条消息没有记下来（之前的进度都还在）。请把刚才的话再发一次。',
+    ]);
     api.blockChat(CHAT);
     await feed(bot, api.textUpdate(CHAT, '/start', { languageCode: ZH }));
     const log = logs.join('\n');

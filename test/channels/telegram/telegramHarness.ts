@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Bot } from 'grammy';
-import type { Message, Update } from 'grammy/types';
+import type { InlineKeyboardMarkup, Message, Update } from 'grammy/types';
 import type { App } from '../../../src/app.ts';
 import { createTelegramBot } from '../../../src/channels/telegram/bot.ts';
 import type { GuideEngine } from '../../../src/channels/telegram/guide.ts';
@@ -89,12 +89,11 @@ export async function startHarness(
     },
     async press(chatId, choiceId, languageCode) {
       const { message, data } = findButton(sentTo(chatId), choiceId);
-      const update = api.callbackUpdate(
-        chatId,
-        data,
-        message.message_id,
-        languageCode ? { languageCode } : {},
-      );
+      const update = api.callbackUpdate(chatId, data, message.message_id, {
+        ...(languageCode ? { languageCode } : {}),
+        ...(message.text ? { messageText: message.text } : {}),
+        ...(message.reply_markup ? { replyMarkup: message.reply_markup as InlineKeyboardMarkup } : {}),
+      });
       await bot.handleUpdate(update);
       return { update, messageId: message.message_id };
     },

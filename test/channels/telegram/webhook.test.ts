@@ -72,7 +72,7 @@ describe('telegramWebhookRoute (Fastify on loopback)', () => {
     expect(h.api.sentTexts(CHAT)).toHaveLength(1);
   });
 
-  it('keeps serving after a handler error: apology, 200, next update fine', async () => {
+  it('keeps serving after a failed delivery: says the message was kept and how to go on, 200, next update fine', async () => {
     telegramWebhookRoute(server, h.bot, { secret: SECRET });
     const url = await listen();
     h.api.failNext('sendMessage', { error_code: 400, description: 'Bad Request: something unexpected' });
@@ -83,7 +83,7 @@ describe('telegramWebhookRoute (Fastify on loopback)', () => {
     );
     expect(first.status).toBe(200);
     expect(h.api.sentTexts(CHAT)).toEqual([
-      'Sorry, something went wrong; your progress is safe. Please send that again.',
+      'I got your message and saved it, but my answer could not be delivered. Send /start to see where we are.',
     ]);
     const second = await h.api.postWebhook(
       url,
