@@ -76,7 +76,7 @@ ${cssHrefs.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).j
   <noscript><p class="notice">${e('noscript')}</p></noscript>
 </main>
 <form id="composer" class="composer" autocomplete="off">
-  <p class="safety" data-t="safety">${e('safety')}</p>
+  <p class="safety"><span class="long" data-t="safety">${e('safety')}</span><span class="short" aria-hidden="true" data-t="safetyShort">${e('safetyShort')}</span></p>
   <div class="row">
     <label for="msg" class="sr-only" data-t="inputLabel">${e('inputLabel')}</label>
     <textarea id="msg" name="text" rows="1" maxlength="4000" enterkeyhint="send" placeholder="${e('placeholder')}" data-t-placeholder="placeholder"></textarea>

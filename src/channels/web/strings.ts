@@ -40,6 +40,7 @@ export const PAGE_KEYS = [
   'copied',
   'copyManual',
   'safety',
+  'safetyShort',
   'noscript',
 ] as const;
 
