@@ -132,6 +132,10 @@ describe.skipIf(SKIP_BROWSER)('web chat layout', () => {
     await page.getByRole('button', { name: 'English', exact: true }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     expectFrameHolds(await measure(page), '中文');
+    // The pressed button is hidden now; focus went to the reply, not lost to the page.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.querySelector('.text')?.textContent ?? ''))
+      .toMatch(/^Switched to English\./);
     expect(await screenshot(page, 'web-zoom200-en.png')).toEqual({ width: 780, height: 1688 });
   });
 

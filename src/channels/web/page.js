@@ -1,7 +1,7 @@
 // CancelMate web chat: plain browser JavaScript, no build step, no external requests.
 // Every piece of user or guide text reaches the page through textContent, never innerHTML.
 // Contract: POST /api/chat { text | choice+turn, messageId } → { replies, lang }; GET /api/history.
-import { copyText, selectText } from './copy.js';
+import { letterCard } from './letters.js';
 
 const strings = JSON.parse(document.body.dataset.strings);
 const scroller = document.getElementById('scroller');
@@ -15,7 +15,6 @@ const langButtons = Array.from(document.querySelectorAll('[data-lang]'));
 
 let lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
 let busy = false;
-let letters = 0;
 
 /** A page string in the current language, with `{{name}}` filled from `vars`. */
 function t(key, vars = {}) {
@@ -87,39 +86,6 @@ function fileLinks(files) {
   return links;
 }
 
-/** A document to copy (a drafted letter): its own card with its title, the text and a copy button. */
-function letterCard(reply) {
-  letters += 1;
-  const card = make('article', 'msg letter');
-  const body = make('p', 'text', reply.text);
-  const button = make('button', 'copy', t('copy'));
-  button.type = 'button';
-  button.dataset.t = 'copy';
-  if (reply.title) {
-    const title = make('h2', 'letter-title', reply.title);
-    title.id = `letter-${letters}`;
-    card.setAttribute('aria-labelledby', title.id);
-    button.setAttribute('aria-describedby', title.id);
-    card.append(title);
-  }
-  const status = make('p', 'copy-status');
-  status.setAttribute('role', 'status');
-  button.addEventListener('click', async () => {
-    status.textContent = '';
-    if (await copyText(reply.text)) {
-      status.textContent = t('copied');
-      button.focus({ preventScroll: true });
-    } else {
-      selectText(body);
-      status.textContent = t('copyManual');
-    }
-  });
-  const tools = make('div', 'letter-tools');
-  tools.append(button, status);
-  card.append(body, tools);
-  return card;
-}
-
 /** Width in columns (a CJK character counts two), to decide whether labels fit two to a row. */
 function columns(label) {
   let width = 0;
@@ -154,7 +120,7 @@ function choiceButtons(reply) {
 
 /** A guide reply: a letter card or a bubble, its receipt or file links, its choices (only the newest keeps them). */
 function renderReply(reply) {
-  const item = reply.kind === 'letter' ? letterCard(reply) : bubble('guide', reply.text);
+  const item = reply.kind === 'letter' ? letterCard(reply, t) : bubble('guide', reply.text);
   if (reply.receipt) item.append(receiptLinks(reply.receipt));
   if (Array.isArray(reply.files) && reply.files.length > 0) item.append(fileLinks(reply.files));
   if (Array.isArray(reply.choices) && reply.choices.length > 0) item.append(choiceButtons(reply));
@@ -316,10 +282,11 @@ input.addEventListener('input', resizeInput);
 for (const button of langButtons) {
   button.addEventListener('click', () => {
     const word = button.dataset.lang === 'en' ? 'English' : '中文';
-    send({ text: word }, word);
+    // As for a choice, focus moves to the reply (on a narrow screen this button is hidden once pressed).
+    send({ text: word }, word, true);
   });
 }
 
-restartButton.addEventListener('click', () => send({ text: t('restartCommand') }, t('restart')));
+restartButton.addEventListener('click', () => send({ text: t('restartCommand') }, t('restart'), true));
 
 boot();

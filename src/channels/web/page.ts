@@ -6,7 +6,7 @@ import { checkWebWords, type PageStrings, pageStrings, shippedWebWords, type Web
 
 /**
  * The web chat page: the HTML from `pageHtml.ts`, with its stylesheets (`page.css` the frame,
- * `messages.css` the conversation) and scripts (`page.js` and the module it imports, `copy.js`: plain
+ * `messages.css` the conversation) and scripts (`page.js` and the module it imports, `letters.js`: plain
  * browser JavaScript, no build step), read once when the server is built and served from memory. Asset URLs
  * carry a content hash, so a browser may cache them and still never runs a stale script after an
  * upgrade. The page's words come from the `web` locale namespace through the translator it is given (the
@@ -15,7 +15,7 @@ import { checkWebWords, type PageStrings, pageStrings, shippedWebWords, type Web
  * @example
  * const page = loadWebPage(app.tr);
  * page.html('zh-CN'); // '<!doctype html><html lang="zh-CN">…'
- * page.assets.get('/web/page.js')?.contentType; // 'text/javascript; charset=utf-8' (and /web/copy.js)
+ * page.assets.get('/web/page.js')?.contentType; // 'text/javascript; charset=utf-8' (and /web/letters.js)
  */
 export interface WebPage {
   /** The page in `lang` (labels and `<html lang>`; the page switches itself when the user does). */
@@ -47,17 +47,17 @@ export function loadWebPage(words: WebWords = shippedWebWords()): WebPage {
   >;
   const css = read('page.css');
   const messagesCss = read('messages.css');
-  const copy = read('copy.js');
-  const copyHref = versioned('/web/copy.js', copy);
-  // The page's module imports carry the same content hash, so a cached copy.js never meets a newer page.js.
-  const js = read('page.js').replace("from './copy.js'", `from '${copyHref}'`);
-  if (!js.includes(copyHref))
-    throw new Error("page.js no longer imports './copy.js': update loadWebPage in page.ts to match");
+  const letters = read('letters.js');
+  const lettersHref = versioned('/web/letters.js', letters);
+  // The page's module import carries its content hash, so a cached letters.js never meets a newer page.js.
+  const js = read('page.js').replace("from './letters.js'", `from '${lettersHref}'`);
+  if (!js.includes(lettersHref))
+    throw new Error("page.js no longer imports './letters.js': update loadWebPage in page.ts to match");
   const assets = new Map([
     ['/web/page.css', { body: css, contentType: 'text/css; charset=utf-8' }],
     ['/web/messages.css', { body: messagesCss, contentType: 'text/css; charset=utf-8' }],
     ['/web/page.js', { body: js, contentType: 'text/javascript; charset=utf-8' }],
-    ['/web/copy.js', { body: copy, contentType: 'text/javascript; charset=utf-8' }],
+    ['/web/letters.js', { body: letters, contentType: 'text/javascript; charset=utf-8' }],
   ]);
   const cssHrefs = [versioned('/web/page.css', css), versioned('/web/messages.css', messagesCss)];
   const jsHref = versioned('/web/page.js', js);

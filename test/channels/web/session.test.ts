@@ -79,6 +79,11 @@ describe('page HTML', () => {
     expect(zh).toContain('<button type="submit" id="send" class="send" data-t="send">发送</button>');
     expect(zh).toContain('placeholder="输入文字，或选项前的数字…"');
     expect(zh).toContain('data-lang="zh-CN" lang="zh-CN" aria-pressed="true"');
+    // The short safety line (small screens) is hidden from screen readers, which read the full one.
+    expect(zh).toContain('<span class="long" data-t="safety">请不要在这里输入密码');
+    expect(zh).toContain(
+      '<span class="short" aria-hidden="true" data-t="safetyShort">勿输入密码、付款码、验证码。</span>',
+    );
     const blob = /data-strings="([^"]*)"/.exec(zh)?.[1] ?? '';
     const shipped = JSON.parse(blob.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))));
     expect(shipped).toEqual(strings);

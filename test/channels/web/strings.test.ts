@@ -64,12 +64,12 @@ describe('web words', () => {
     expect(page.html('en')).toContain('<title data-t="title">CancelMate</title>');
     expect(page.html('zh-CN')).toContain('<title data-t="title">会员取消助手</title>');
     expect([...page.assets.keys()].sort()).toEqual([
-      '/web/copy.js',
+      '/web/letters.js',
       '/web/messages.css',
       '/web/page.css',
       '/web/page.js',
     ]);
-    // The module import is pinned to copy.js's content hash, so a cached old copy.js is never used.
-    expect(page.assets.get('/web/page.js')?.body).toMatch(/from '\/web\/copy\.js\?v=[0-9a-f]{12}'/);
+    // The module import is pinned to letters.js's content hash, so a cached old letters.js is never used.
+    expect(page.assets.get('/web/page.js')?.body).toMatch(/from '\/web\/letters\.js\?v=[0-9a-f]{12}'/);
   });
 });
