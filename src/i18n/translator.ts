@@ -4,7 +4,8 @@ import { LANGS, type Lang } from './lang.ts';
 
 /**
  * i18next over the loaded locale files. Flow text is either a key into the `flow` namespace or inline
- * `{zh-CN, en}`; engine text lives in the `common` namespace. Interpolation is not HTML-escaped here:
+ * `{zh-CN, en}`; engine text lives in the `common` namespace, receipt and letter text in `receipt`, the
+ * web chat's own words (its page and API errors) in `web`. Interpolation is not HTML-escaped here:
  * each channel escapes for its own format.
  *
  * @example
@@ -36,7 +37,7 @@ export function createTranslator(locales: Record<Lang, Record<string, Record<str
     lng: 'zh-CN',
     fallbackLng: false,
     supportedLngs: [...LANGS],
-    ns: ['common', 'flow', 'receipt'],
+    ns: ['common', 'flow', 'receipt', 'web'],
     defaultNS: 'flow',
     initAsync: false,
     returnNull: false,

@@ -122,7 +122,7 @@ describe.skipIf(SKIP_BROWSER)('web chat in Chromium', () => {
     );
     expect(await earlier.textContent()).not.toContain('/start');
     expect(await log().textContent()).toContain('Welcome back');
-    expect(await page.locator('#log .choice').allTextContents()).toEqual(['Start over']);
+    expect(await page.locator('#log .choice .label').allTextContents()).toEqual(['Start over']);
     // The receipt is offered again (by session, without the token).
     const again = await earlier
       .locator('.receipt a')
@@ -138,7 +138,7 @@ describe.skipIf(SKIP_BROWSER)('web chat in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-chat-reloaded.png') });
   });
 
-  it('works from the keyboard: Tab to a choice, Enter presses it, focus moves to the next choices', async () => {
+  it('works from the keyboard: Tab to a choice, Enter presses it, focus moves to the reply, Tab to its choices', async () => {
     await page.locator('body').click({ position: { x: 5, y: 400 } });
     let onChoice = false;
     for (let i = 0; i < 12 && !onChoice; i++) {
@@ -152,9 +152,12 @@ describe.skipIf(SKIP_BROWSER)('web chat in Chromium', () => {
     expect(outline).toBe('solid'); // focus is visible
     await page.keyboard.press('Enter');
     await expect.poll(() => log().textContent()).toContain('OK, starting over.');
+    // Focus lands on the start of the reply (a screen reader reads on from there), then Tab reaches its choices.
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''))
-      .toMatch(/^Cancel/);
+      .poll(() => page.evaluate(() => document.activeElement?.querySelector('.text')?.textContent ?? ''))
+      .toMatch(/^OK, starting over\./);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^1Cancel/);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#log .msg.user .text').last().textContent()).toMatch(/^Cancel/);
     await choice('Back').waitFor();

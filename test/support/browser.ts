@@ -35,5 +35,8 @@ export async function launchBrowser(): Promise<Browser> {
   }
   const { default: bundled } = await import('@sparticuz/chromium');
   const executablePath = await bundled.executablePath();
-  return chromium.launch({ executablePath, args: [...bundled.args, ...QUIET], headless: true });
+  // --single-process (meant for AWS Lambda) makes browser contexts share one cookie jar: a second context's
+  // fetch() carries the first one's session cookie, so "another browser" would be the same user.
+  const args = bundled.args.filter((a) => a !== '--single-process');
+  return chromium.launch({ executablePath, args: [...args, ...QUIET], headless: true });
 }

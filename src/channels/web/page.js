@@ -1,6 +1,7 @@
 // CancelMate web chat: plain browser JavaScript, no build step, no external requests.
 // Every piece of user or guide text reaches the page through textContent, never innerHTML.
 // Contract: POST /api/chat { text | choice+turn, messageId } → { replies, lang }; GET /api/history.
+import { letterCard } from './letters.js';
 
 const strings = JSON.parse(document.body.dataset.strings);
 const scroller = document.getElementById('scroller');
@@ -15,9 +16,10 @@ const langButtons = Array.from(document.querySelectorAll('[data-lang]'));
 let lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
 let busy = false;
 
-/** A page string in the current language. */
-function t(key) {
-  return strings[lang]?.[key] ?? strings['zh-CN'][key] ?? key;
+/** A page string in the current language, with `{{name}}` filled from `vars`. */
+function t(key, vars = {}) {
+  const text = strings[lang]?.[key] ?? strings['zh-CN'][key] ?? key;
+  return text.replace(/\{\{(\w+)\}\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
 
 /** A fresh message id (crypto.randomUUID needs a secure context; getRandomValues does not). */
@@ -72,11 +74,11 @@ function receiptLinks(receipt) {
   return links;
 }
 
-/** Download links for files sent inline (the "my data" export), built from the reply itself. */
+/** Download links for files sent inline (the "my data" export): the bubble keeps the summary, never the file. */
 function fileLinks(files) {
-  const links = make('p', 'receipt');
+  const links = make('p', 'receipt files');
   for (const file of files) {
-    const link = make('a', '', file.filename);
+    const link = make('a', '', t('download', { file: file.filename }));
     link.href = URL.createObjectURL(new Blob([file.content], { type: file.contentType }));
     link.setAttribute('download', file.filename);
     links.append(link);
@@ -84,28 +86,44 @@ function fileLinks(files) {
   return links;
 }
 
-/** A guide reply: its text, receipt links, and its choices as buttons (only the newest reply keeps them). */
+/** Width in columns (a CJK character counts two), to decide whether labels fit two to a row. */
+function columns(label) {
+  let width = 0;
+  for (const ch of label) width += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
+  return width;
+}
+
+/** A reply's choices as numbered buttons: button n answers what typing n answers. */
+function choiceButtons(reply) {
+  const group = make('div', 'choices');
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-label', t('options'));
+  // Long lists of short labels (the ten platforms) go two to a row where the screen is wide enough.
+  if (reply.choices.length >= 4 && reply.choices.every((c) => columns(c.label) <= 24))
+    group.classList.add('compact');
+  reply.choices.forEach((choice, i) => {
+    const button = make('button', 'choice');
+    button.type = 'button';
+    button.dataset.choice = choice.id;
+    const number = make('span', 'num', String(i + 1));
+    number.setAttribute('aria-hidden', 'true');
+    button.append(number, make('span', 'label', choice.label));
+    button.addEventListener('click', () => {
+      const body = { choice: choice.id };
+      if (typeof reply.turn === 'number') body.turn = reply.turn;
+      send(body, choice.label, true);
+    });
+    group.append(button);
+  });
+  return group;
+}
+
+/** A guide reply: a letter card or a bubble, its receipt or file links, its choices (only the newest keeps them). */
 function renderReply(reply) {
-  const item = bubble('guide', reply.title ? `【${reply.title}】\n\n${reply.text}` : reply.text);
+  const item = reply.kind === 'letter' ? letterCard(reply, t) : bubble('guide', reply.text);
   if (reply.receipt) item.append(receiptLinks(reply.receipt));
   if (Array.isArray(reply.files) && reply.files.length > 0) item.append(fileLinks(reply.files));
-  if (Array.isArray(reply.choices) && reply.choices.length > 0) {
-    const group = make('div', 'choices');
-    group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', t('options'));
-    for (const choice of reply.choices) {
-      const button = make('button', 'choice', choice.label);
-      button.type = 'button';
-      button.dataset.choice = choice.id;
-      button.addEventListener('click', () => {
-        const body = { choice: choice.id };
-        if (typeof reply.turn === 'number') body.turn = reply.turn;
-        send(body, choice.label, true);
-      });
-      group.append(button);
-    }
-    item.append(group);
-  }
+  if (Array.isArray(reply.choices) && reply.choices.length > 0) item.append(choiceButtons(reply));
   log.append(item);
   return item;
 }
@@ -124,15 +142,18 @@ function clearTransient() {
   for (const node of log.querySelectorAll('.choices, .notice, .pending')) node.remove();
 }
 
-/** After replies arrive: a button user lands on the first new choice, a typist stays in the text box. */
-function placeFocus(viaButton, lastItem) {
+/**
+ * After replies arrive the pane shows the start of the first new message (a letter is longer than a
+ * screen: the user must not land at its end). A button user's focus moves there too, without scrolling,
+ * so a screen reader reads on from the start and Tab reaches the copy buttons and choices in reading
+ * order; a typist stays in the text box and hears the replies through the log's live region.
+ */
+function showNew(first, viaButton) {
+  if (!first) return;
+  reveal(first, 'start');
   if (!viaButton) return;
-  const first = log.querySelector('.choice');
-  if (first) first.focus();
-  else if (lastItem) {
-    lastItem.tabIndex = -1;
-    lastItem.focus();
-  }
+  first.tabIndex = -1;
+  first.focus({ preventScroll: true });
 }
 
 function showProblem(message, retry) {
@@ -176,14 +197,8 @@ async function deliver(payload, viaButton) {
   setBusy(false);
   if (response?.ok && data && Array.isArray(data.replies)) {
     applyLang(data.lang);
-    let first;
-    let last;
-    for (const reply of data.replies) {
-      last = renderReply(reply);
-      first ??= last;
-    }
-    if (first) reveal(first, 'start');
-    placeFocus(viaButton, last);
+    const shown = data.replies.map(renderReply);
+    showNew(shown[0], viaButton);
     return;
   }
   const message = typeof data?.message === 'string' ? data.message : t('offline');
@@ -216,28 +231,23 @@ function drawHistory(entries) {
   }
 }
 
+async function getJson(url) {
+  const response = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  return response.ok ? response.json() : undefined;
+}
+
 async function boot() {
   try {
-    const response = await fetch('/api/history', {
-      headers: { accept: 'application/json' },
-      credentials: 'same-origin',
-    });
-    if (response.ok) {
-      const history = await response.json();
+    const history = await getJson('/api/history');
+    if (history) {
       applyLang(history.lang);
       if (Array.isArray(history.entries)) drawHistory(history.entries);
     }
-    const saved = await fetch('/api/receipts', {
-      headers: { accept: 'application/json' },
-      credentials: 'same-origin',
-    });
-    if (saved.ok) {
-      const { receipts } = await saved.json();
-      for (const r of Array.isArray(receipts) ? receipts : []) {
-        const item = bubble('guide', r.id);
-        item.append(receiptLinks({ id: r.id }));
-        historyBox.append(item);
-      }
+    const saved = await getJson('/api/receipts');
+    for (const r of Array.isArray(saved?.receipts) ? saved.receipts : []) {
+      const item = bubble('guide', r.id);
+      item.append(receiptLinks({ id: r.id }));
+      historyBox.append(item);
     }
   } catch {
     // No history is fine: /start below still shows where the conversation stands.
@@ -272,10 +282,11 @@ input.addEventListener('input', resizeInput);
 for (const button of langButtons) {
   button.addEventListener('click', () => {
     const word = button.dataset.lang === 'en' ? 'English' : '中文';
-    send({ text: word }, word);
+    // As for a choice, focus moves to the reply (on a narrow screen this button is hidden once pressed).
+    send({ text: word }, word, true);
   });
 }
 
-restartButton.addEventListener('click', () => send({ text: t('restartCommand') }, t('restart')));
+restartButton.addEventListener('click', () => send({ text: t('restartCommand') }, t('restart'), true));
 
 boot();

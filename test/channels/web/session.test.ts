@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { apiErrorBody, toApiError } from '../../../src/channels/web/apiError.ts';
 import { escapeHtml, pageHtml } from '../../../src/channels/web/pageHtml.ts';
 import { readSessionId, SESSION_COOKIE, sessionCookie } from '../../../src/channels/web/session.ts';
+import { pageStrings, shippedWebWords } from '../../../src/channels/web/strings.ts';
 import { hintFromAcceptLanguage, langFromAcceptLanguage, langFromHint } from '../../../src/i18n/lang.ts';
 
 const ID = '0b6c2a4e-8f1d-4c3b-9a7e-5d2f1e0c9b8a';
@@ -49,10 +50,19 @@ describe('Accept-Language', () => {
 });
 
 describe('page HTML', () => {
+  const words = shippedWebWords();
+  const strings = { 'zh-CN': pageStrings(words, 'zh-CN'), en: pageStrings(words, 'en') };
+
   it('escapes everything it interpolates', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
-    const html = pageHtml({ lang: 'en', cssHref: '/c.css?v="><script>', jsHref: '/p.js' });
+    const html = pageHtml({
+      lang: 'en',
+      cssHrefs: ['/c.css?v="><script>', '/m.css'],
+      jsHref: '/p.js',
+      strings,
+    });
     expect(html).toContain('href="/c.css?v=&#34;&#62;&#60;script&#62;"');
+    expect(html).toContain('<link rel="stylesheet" href="/m.css">');
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('data-lang="en" lang="en" aria-pressed="true"');
     // The strings blob is one attribute value: no raw quote or angle bracket inside it.
@@ -61,6 +71,24 @@ describe('page HTML', () => {
     expect(
       JSON.parse(blob.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))),
     ).toHaveProperty('en.send', 'Send');
+  });
+
+  it('is laid out in the words of the language asked for, with both languages for the page script', () => {
+    const zh = pageHtml({ lang: 'zh-CN', cssHrefs: ['/c.css'], jsHref: '/p.js', strings });
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('<button type="submit" id="send" class="send" data-t="send">发送</button>');
+    expect(zh).toContain('placeholder="输入文字，或选项前的数字…"');
+    expect(zh).toContain('data-lang="zh-CN" lang="zh-CN" aria-pressed="true"');
+    // The short safety line (small screens) is hidden from screen readers, which read the full one.
+    expect(zh).toContain('<span class="long" data-t="safety">请不要在这里输入密码');
+    expect(zh).toContain(
+      '<span class="short" aria-hidden="true" data-t="safetyShort">勿输入密码、付款码、验证码。</span>',
+    );
+    const blob = /data-strings="([^"]*)"/.exec(zh)?.[1] ?? '';
+    const shipped = JSON.parse(blob.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))));
+    expect(shipped).toEqual(strings);
+    expect(shipped.en.copied).toMatch(/^Copied/);
+    expect(shipped['zh-CN'].download).toContain('{{file}}');
   });
 });
 
