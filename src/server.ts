@@ -102,13 +102,19 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
     return reply
       .code(apiErr.statusCode)
       .header('cache-control', 'no-store')
-      .send(apiErrorBody(apiErr, await requestLang(langDeps, request.headers)));
+      .send(apiErrorBody(apiErr, await requestLang(langDeps, request.headers), app.engine.words));
   });
   server.setNotFoundHandler(async (request, reply) =>
     reply
       .code(404)
       .header('cache-control', 'no-store')
-      .send(apiErrorBody(new ApiError(404, 'not_found'), await requestLang(langDeps, request.headers))),
+      .send(
+        apiErrorBody(
+          new ApiError(404, 'not_found'),
+          await requestLang(langDeps, request.headers),
+          app.engine.words,
+        ),
+      ),
   );
 
   server.register(rateLimit, {

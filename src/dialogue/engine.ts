@@ -192,6 +192,11 @@ export class Engine {
     await this.deps.store.ping();
   }
 
+  /** The translator answering now, for a channel's own namespaces (the web page's `web`). */
+  get words(): Pick<Translator, 'ns' | 'tree'> {
+    return this.deps.tr;
+  }
+
   /** A channel's own words (locales/<lang>/common.json), e.g. `say('en', 'telegram.notText')`. */
   say(lang: Lang, key: string, vars?: Record<string, string | number>): string {
     return this.deps.tr.common(lang, key, vars);

@@ -30,8 +30,11 @@ async function setup(env: Record<string, string> = {}, dataDir?: string): Promis
 
 function chat(t: TestApp, userId = 'u1') {
   let n = 0;
-  return async (text: string, messageId = `m${(n += 1)}`): Promise<Reply[]> =>
-    (await t.app.engine.handle({ channel: 'test', userId, messageId, text })).replies;
+  return async (text: string, messageId?: string): Promise<Reply[]> => {
+    n += 1;
+    const id = messageId ?? `m${n}`;
+    return (await t.app.engine.handle({ channel: 'test', userId, messageId: id, text })).replies;
+  };
 }
 
 /** Writes a conversation's stored state through a second connection (the engine's is idle between messages). */

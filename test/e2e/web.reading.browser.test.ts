@@ -213,13 +213,15 @@ describe.skipIf(SKIP_BROWSER)('web chat: reading and keeping replies', () => {
     await link.waitFor();
     expect(await link.textContent()).toBe('下载文件：cancelmate-my-data.json');
     expect(await link.getAttribute('download')).toBe('cancelmate-my-data.json');
-    // The bubble holds the reply's text as sent; the file comes only through the link.
-    expect(
-      await page
-        .locator('#log .msg.guide', { has: page.locator('.files a') })
-        .locator('.text')
-        .textContent(),
-    ).toBe(withFile?.text);
+    // The bubble holds one plain summary line; the data itself comes only through the link.
+    const bubble = await page
+      .locator('#log .msg.guide', { has: page.locator('.files a') })
+      .locator('.text')
+      .textContent();
+    expect(bubble).toBe(withFile?.text);
+    expect(bubble).toMatch(/^这是我保存的关于你的全部数据：\d+ 条消息/);
+    expect(bubble).not.toContain('{');
+    expect(bubble).not.toContain('"question"');
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe('cancelmate-my-data.json');
     const saved = JSON.parse(readFileSync(await download.path(), 'utf8')) as { transcript: unknown[] };

@@ -1,5 +1,5 @@
 import type { Lang } from '../../i18n/lang.ts';
-import { type ApiErrorCode, apiErrorMessage } from './strings.ts';
+import { type ApiErrorCode, apiErrorMessage, type WebWords } from './strings.ts';
 
 /**
  * An HTTP error the JSON API answers with `{ "error": code, "message": "…" }`: `message` is for the
@@ -29,9 +29,9 @@ export interface ApiErrorBody {
   retryAfterSeconds?: number;
 }
 
-/** Builds the response body for `err` in `lang`. */
-export function apiErrorBody(err: ApiError, lang: Lang): ApiErrorBody {
-  const body: ApiErrorBody = { error: err.code, message: apiErrorMessage(lang, err.code, err.vars) };
+/** Builds the response body for `err` in `lang`, worded by `words` (the engine's translator). */
+export function apiErrorBody(err: ApiError, lang: Lang, words: WebWords): ApiErrorBody {
+  const body: ApiErrorBody = { error: err.code, message: apiErrorMessage(words, lang, err.code, err.vars) };
   if (err.detail) body.detail = err.detail;
   if (typeof err.vars.seconds === 'number') body.retryAfterSeconds = err.vars.seconds;
   return body;

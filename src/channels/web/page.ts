@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LANGS, type Lang } from '../../i18n/lang.ts';
 import { pageHtml } from './pageHtml.ts';
-import { checkWebWords, type PageStrings, pageStrings, shippedWebWords, type WebWords } from './strings.ts';
+import { checkWebWords, type PageStrings, pageStrings, type WebWords } from './strings.ts';
 
 /**
  * The web chat page: the HTML from `pageHtml.ts`, with its stylesheets (`page.css` the frame,
@@ -10,10 +10,10 @@ import { checkWebWords, type PageStrings, pageStrings, shippedWebWords, type Web
  * browser JavaScript, no build step), read once when the server is built and served from memory. Asset URLs
  * carry a content hash, so a browser may cache them and still never runs a stale script after an
  * upgrade. The page's words come from the `web` locale namespace through the translator it is given (the
- * app's, `createApp(…).tr`), else from the locale files shipped with this code.
+ * engine's, `engine.words`).
  *
  * @example
- * const page = loadWebPage(app.tr);
+ * const page = loadWebPage(engine.words);
  * page.html('zh-CN'); // '<!doctype html><html lang="zh-CN">…'
  * page.assets.get('/web/page.js')?.contentType; // 'text/javascript; charset=utf-8' (and /web/letters.js)
  */
@@ -37,9 +37,9 @@ function versioned(path: string, body: string): string {
  * web.json lacks a word (`WebWordsError`, naming the file and key).
  *
  * @example
- * loadWebPage().html('en').includes('<html lang="en">'); // true
+ * loadWebPage(engine.words).html('en').includes('<html lang="en">'); // true
  */
-export function loadWebPage(words: WebWords = shippedWebWords()): WebPage {
+export function loadWebPage(words: WebWords): WebPage {
   checkWebWords(words);
   const strings = Object.fromEntries(LANGS.map((l) => [l, pageStrings(words, l)])) as Record<
     Lang,

@@ -8,7 +8,7 @@ import type { PageStrings } from './strings.ts';
  * namespace (see `strings.ts`); both languages ride along so the page can switch without a request.
  *
  * @example
- * const words = shippedWebWords();
+ * const words = engine.words;
  * const strings = { 'zh-CN': pageStrings(words, 'zh-CN'), en: pageStrings(words, 'en') };
  * pageHtml({ lang: 'en', cssHrefs: ['/web/page.css?v=1'], jsHref: '/web/page.js?v=1', strings });
  * // '<!doctype html>\n<html lang="en">…'

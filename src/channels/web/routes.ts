@@ -38,8 +38,19 @@ export interface HistoryEntry {
 
 /** See {@link WebChatOptions}. */
 export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, opts) => {
-  const page = loadWebPage();
   const { engine } = opts;
+  // The page is built from the engine's translator; a new translator (a reload of locales/) builds it again.
+  const pages = new WeakMap<object, ReturnType<typeof loadWebPage>>();
+  const pageFor = () => {
+    const words = engine.words;
+    let page = pages.get(words);
+    if (!page) {
+      page = loadWebPage(words);
+      pages.set(words, page);
+    }
+    return page;
+  };
+  const page = pageFor();
 
   /** The caller's session id, issuing a cookie for a new one. */
   const session = (request: FastifyRequest, reply: FastifyReply): string => {
@@ -61,7 +72,7 @@ export const webChatRoutes: FastifyPluginAsync<WebChatOptions> = async (server, 
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page.html(await langOf(request, id)));
+      .send(pageFor().html(await langOf(request, id)));
   });
 
   // Static, cached and cheap: not counted against the rate limit (many phones may share one address).

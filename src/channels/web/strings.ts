@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { LANGS, type Lang } from '../../i18n/lang.ts';
-import { createTranslator, type Translator } from '../../i18n/translator.ts';
+import type { Translator } from '../../i18n/translator.ts';
 
 /**
  * The web chat's own words — the page around the conversation (title, buttons, labels, "copied") and the
@@ -10,9 +9,9 @@ import { createTranslator, type Translator } from '../../i18n/translator.ts';
  * saying which file and key to fix, never a bare key on a user's screen.
  *
  * @example
- * const words = shippedWebWords(); // or the app's translator: createApp(…).tr
+ * const words = engine.words; // the one translator, as the engine holds it now
  * pageStrings(words, 'zh-CN').send; // '发送'
- * apiErrorMessage('en', 'too_many_requests', { seconds: 5 }); // 'You are sending messages very quickly. …'
+ * apiErrorMessage(words, 'en', 'too_many_requests', { seconds: 5 }); // 'You are sending messages very quickly. …'
  */
 export type WebWords = Pick<Translator, 'ns' | 'tree'>;
 
@@ -98,40 +97,10 @@ export function checkWebWords(words: WebWords): void {
 
 /** The user-facing message for an API error in `lang`, with `{{name}}` placeholders filled from `vars`. */
 export function apiErrorMessage(
+  words: WebWords,
   lang: Lang,
   code: ApiErrorCode,
   vars: Record<string, string | number> = {},
-  words: WebWords = shippedWebWords(),
 ): string {
   return words.ns(lang, 'web', `api.${code}`, vars);
-}
-
-let shipped: WebWords | undefined;
-
-/**
- * A translator over the `web` namespace of the locale files shipped with this code (`locales/` at the
- * project root), checked once; for callers not handed the app's translator. Throws {@link WebWordsError}
- * when a file is missing, is not JSON, or lacks a word.
- */
-export function shippedWebWords(): WebWords {
-  if (shipped) return shipped;
-  const locales = {} as Record<Lang, Record<string, Record<string, unknown>>>;
-  for (const lang of LANGS) {
-    const url = new URL(`../../../locales/${lang}/web.json`, import.meta.url);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(url, 'utf8'));
-    } catch (err) {
-      throw new WebWordsError(
-        `locales/${lang}/web.json could not be read (${(err as Error).message}): restore it from the repository`,
-      );
-    }
-    if (!json || typeof json !== 'object' || Array.isArray(json))
-      throw new WebWordsError(`locales/${lang}/web.json must hold a JSON object with "page" and "api"`);
-    locales[lang] = { web: json as Record<string, unknown> };
-  }
-  const words = createTranslator(locales);
-  checkWebWords(words);
-  shipped = words;
-  return words;
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { apiErrorBody, toApiError } from '../../../src/channels/web/apiError.ts';
 import { escapeHtml, pageHtml } from '../../../src/channels/web/pageHtml.ts';
 import { readSessionId, SESSION_COOKIE, sessionCookie } from '../../../src/channels/web/session.ts';
-import { pageStrings, shippedWebWords } from '../../../src/channels/web/strings.ts';
+import { pageStrings } from '../../../src/channels/web/strings.ts';
 import { hintFromAcceptLanguage, langFromAcceptLanguage, langFromHint } from '../../../src/i18n/lang.ts';
+import { repoTranslator } from '../../support/words.ts';
 
 const ID = '0b6c2a4e-8f1d-4c3b-9a7e-5d2f1e0c9b8a';
 
@@ -50,7 +51,7 @@ describe('Accept-Language', () => {
 });
 
 describe('page HTML', () => {
-  const words = shippedWebWords();
+  const words = repoTranslator();
   const strings = { 'zh-CN': pageStrings(words, 'zh-CN'), en: pageStrings(words, 'en') };
 
   it('escapes everything it interpolates', () => {
@@ -99,7 +100,7 @@ describe('API errors', () => {
       'unsupported_media_type',
     );
     expect(toApiError(new Error('boom')).statusCode).toBe(500);
-    const body = apiErrorBody(toApiError(new Error('boom')), 'zh-CN');
+    const body = apiErrorBody(toApiError(new Error('boom')), 'zh-CN', repoTranslator());
     expect(body).toEqual({ error: 'internal', message: '出错了，你的进度已保存。请再发一次。' });
   });
 });

@@ -7,7 +7,6 @@ import {
   checkWebWords,
   PAGE_KEYS,
   pageStrings,
-  shippedWebWords,
   WebWordsError,
 } from '../../../src/channels/web/strings.ts';
 import { loadFlowBundle } from '../../../src/flows/bundle.ts';
@@ -19,11 +18,9 @@ describe('web words', () => {
   const bundle = loadFlowBundle({ flowsDir: join(ROOT, 'flows'), localesDir: join(ROOT, 'locales') });
   const appTranslator = createTranslator(bundle.locales);
 
-  it('are read through the app translator from the web namespace, the same as the shipped files', () => {
+  it('are read through the app translator from the web namespace', () => {
     expect(pageStrings(appTranslator, 'zh-CN').send).toBe('发送');
     expect(pageStrings(appTranslator, 'en').copy).toBe('Copy text');
-    for (const lang of ['zh-CN', 'en'] as const)
-      expect(pageStrings(appTranslator, lang)).toEqual(pageStrings(shippedWebWords(), lang));
     expect(() => checkWebWords(appTranslator)).not.toThrow();
   });
 
@@ -36,11 +33,13 @@ describe('web words', () => {
   });
 
   it('fill API error messages with their numbers, in either language', () => {
-    expect(apiErrorMessage('en', 'too_many_requests', { seconds: 7 })).toContain('wait 7 seconds');
-    expect(apiErrorMessage('zh-CN', 'too_many_requests', { seconds: 7 }, appTranslator)).toContain(
+    expect(apiErrorMessage(appTranslator, 'en', 'too_many_requests', { seconds: 7 })).toContain(
+      'wait 7 seconds',
+    );
+    expect(apiErrorMessage(appTranslator, 'zh-CN', 'too_many_requests', { seconds: 7 })).toContain(
       '请等 7 秒',
     );
-    expect(apiErrorMessage('zh-CN', 'internal')).toBe('出错了，你的进度已保存。请再发一次。');
+    expect(apiErrorMessage(appTranslator, 'zh-CN', 'internal')).toBe('出错了，你的进度已保存。请再发一次。');
   });
 
   it('stop the page from loading when a word is missing, naming the file and the key', () => {
