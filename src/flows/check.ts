@@ -35,10 +35,20 @@ export interface CheckOptions {
   staleDays?: number;
 }
 
-/** How old (in days) a path's verified or compiled date may be before `check` warns: FLOWS_STALE_DAYS. */
+/**
+ * How old (in days) a path's verified or compiled date may be before `check` warns: FLOWS_STALE_DAYS.
+ *
+ * @example
+ * checkFlows(raw, new Date(), { staleDays: DEFAULT_STALE_DAYS });
+ */
 export const DEFAULT_STALE_DAYS = 180;
 
-/** See {@link CheckedFlows}. `now` decides which dates are in the future and how old the others are. */
+/**
+ * See {@link CheckedFlows}. `now` decides which dates are in the future and how old the others are.
+ *
+ * @example
+ * checkFlows(readFlowFiles({ flowsDir: 'flows', localesDir: 'locales' }), new Date()).errors; // []
+ */
 export function checkFlows(raw: RawFlows, now: Date, opts: CheckOptions = {}): CheckedFlows {
   const report = new CheckReport(raw.sources);
   const platformIds = checkCatalogue(raw, report, { now, staleDays: opts.staleDays ?? DEFAULT_STALE_DAYS });

@@ -71,7 +71,12 @@ export interface ExploreOptions {
   limit?: number;
 }
 
-/** See {@link FlowWorld}. */
+/**
+ * See {@link FlowWorld}.
+ *
+ * @example
+ * exploreFlow(bundle, { limit: 50_000 }).truncated; // false
+ */
 export function exploreFlow(model: FlowModel, opts: ExploreOptions = {}): FlowWorld {
   const limit = opts.limit ?? 200_000;
   const live = liveParts(model.states, model.commands);
@@ -133,7 +138,12 @@ export function exploreFlow(model: FlowModel, opts: ExploreOptions = {}): FlowWo
   return { configs, edges, via, firstOf, live, truncated };
 }
 
-/** The moves out of a situation along the flow: choices whose conditions hold, pick entries, a fact. */
+/**
+ * The moves out of a situation along the flow: choices whose conditions hold, pick entries, a fact.
+ *
+ * @example
+ * flowMoves(bundle, { state: 'welcome', ctx: emptyContext() }).map((m) => m.next.state); // ['platform', …]
+ */
 export function flowMoves(model: FlowModel, c: Config): { move: Move; next: Config }[] {
   const st = model.states[c.state];
   if (!st || st.final) return [];

@@ -24,7 +24,12 @@ export interface DiagramInput {
   texts?: ReadonlyMap<string, string>;
 }
 
-/** The diagram page of each flow file, by flow name (the file name without .yaml). See {@link DiagramInput}. */
+/**
+ * The diagram page of each flow file, by flow name (the file name without .yaml). See {@link DiagramInput}.
+ *
+ * @example
+ * [...flowDiagrams(input).keys()]; // ['blocked', 'escalate', 'guide', 'redflags', 'refund']
+ */
 export function flowDiagrams(input: DiagramInput): Map<string, string> {
   const files = [...new Set(Object.values(input.states).map((s) => s.file))].sort();
   return new Map(files.map((file) => [flowName(file), diagramPage(input, file)]));
@@ -60,7 +65,12 @@ function diagramPage(input: DiagramInput, file: string): string {
   ].join('\n');
 }
 
-/** The Mermaid flowchart of one flow file. See {@link DiagramInput}. */
+/**
+ * The Mermaid flowchart of one flow file. See {@link DiagramInput}.
+ *
+ * @example
+ * mermaidFor(input, 'flows/guide.yaml').startsWith('flowchart TD'); // true
+ */
 export function mermaidFor(input: DiagramInput, file: string): string {
   const text = (t: Text | undefined) => words(input, t);
   const own = Object.entries(input.states).filter(([, s]) => s.file === file);

@@ -88,7 +88,12 @@ function describe(node: unknown, owner: string): void {
     if (key !== 'properties' && key !== '$defs') describe(value, owner);
 }
 
-/** See {@link JsonSchemaFile}: the three schemas, ready to write as JSON. */
+/**
+ * See {@link JsonSchemaFile}: the three schemas, ready to write as JSON.
+ *
+ * @example
+ * writeFileSync('flows/schema.json', schemaText(jsonSchemas()['schema.json']));
+ */
 export function jsonSchemas(): Record<JsonSchemaFile, Record<string, unknown>> {
   const registry = z.registry<{ id: string; title?: string }>();
   registry.add(TextSchema, {

@@ -46,6 +46,9 @@ const PICK_KILLS = {
 /**
  * See {@link LiveParts}. A steps screen reads the platform, payment, page and channel (to find the path);
  * `commands` jump from anywhere keeping the context, so their targets' live parts are live everywhere.
+ *
+ * @example
+ * liveParts(bundle.states, bundle.commands).get('done')?.size; // 0: nothing matters after the end
  */
 export function liveParts(
   states: Readonly<Record<string, LoadedState>>,

@@ -174,7 +174,12 @@ export const PathSchema = z
 /** See {@link PathSchema}. */
 export type PathDef = z.infer<typeof PathSchema>;
 
-/** How a path is known and since when. */
+/**
+ * How a path is known and since when.
+ *
+ * @example
+ * provenanceOf({ compiled: '2026-11-25' }); // { kind: 'compiled', date: '2026-11-25' }
+ */
 export function provenanceOf(path: Pick<PathDef, 'verified' | 'compiled'>): {
   kind: ProvenanceKind;
   date: string;

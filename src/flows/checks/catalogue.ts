@@ -22,7 +22,12 @@ export interface CatalogueCheckOptions {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** See {@link CatalogueCheckOptions}. Returns the catalogue's ids. */
+/**
+ * See {@link CatalogueCheckOptions}. Returns the catalogue's ids.
+ *
+ * @example
+ * const ids = checkCatalogue(raw, report, { now: new Date(), staleDays: 180 }); // Set { 'kamen', 'qq', … }
+ */
 export function checkCatalogue(raw: RawFlows, report: CheckReport, opts: CatalogueCheckOptions): Set<string> {
   const ids = new Map<string, string>();
   const words = new Map<string, { id: string; file: string }>();

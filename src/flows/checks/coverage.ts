@@ -34,7 +34,12 @@ export interface Coverage {
 /** The context field whose values are the membership types. */
 export const MEMBERSHIP_FIELD = 'membership';
 
-/** See {@link CoverageCell}. */
+/**
+ * See {@link CoverageCell}. `platformFiles` maps platform ids to their files, for the positions of gaps.
+ *
+ * @example
+ * checkCoverage(bundle, exploreFlow(bundle), report, new Map([['qq', 'flows/platforms/qq.yaml']]));
+ */
 export function checkCoverage(
   model: FlowModel,
   world: FlowWorld,

@@ -19,7 +19,12 @@ export interface CheckedStates {
   states: Record<string, LoadedState>;
 }
 
-/** See {@link CheckedStates}. `platformIds` are the catalogue's ids (a pick list offers them as choices). */
+/**
+ * See {@link CheckedStates}. `platformIds` are the catalogue's ids (a pick list offers them as choices).
+ *
+ * @example
+ * checkStates(raw, report, new Set(['kamen'])).states.welcome?.file; // 'flows/guide.yaml'
+ */
 export function checkStates(
   raw: RawFlows,
   report: CheckReport,
@@ -173,7 +178,12 @@ export function checkStates(
   return out;
 }
 
-/** The states reachable from the start and the global commands, ignoring conditions. */
+/**
+ * The states reachable from the start and the global commands, ignoring conditions.
+ *
+ * @example
+ * reachable({ start: 'welcome', commands: {}, states }).has('done'); // true
+ */
 export function reachable(flow: Pick<CheckedStates, 'start' | 'commands' | 'states'>): Set<string> {
   const { states } = flow;
   const reached = new Set<string>();

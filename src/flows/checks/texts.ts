@@ -15,7 +15,12 @@ import type { CheckReport } from './report.ts';
  */
 export const STATE_VARS = ['platform', 'payment', 'channel'] as const;
 
-/** See {@link STATE_VARS}. */
+/**
+ * See {@link STATE_VARS}.
+ *
+ * @example
+ * checkTexts(raw, report, checkStates(raw, report, ids).states);
+ */
 export function checkTexts(
   raw: RawFlows,
   report: CheckReport,

@@ -85,7 +85,12 @@ export function readScripts(dir: string, only?: readonly string[]): ScriptFile[]
   });
 }
 
-/** Runs one script at `now`; see {@link ScriptSchema}. */
+/**
+ * Runs one script at `now`; see {@link ScriptSchema}.
+ *
+ * @example
+ * runScript(env, 'my.yaml', { title: 't', lang: 'zh-CN', absent: [], turns: [{ expect: ['你想做什么？'] }] }, new Date()).ok; // true
+ */
 export function runScript(env: StepEnv, file: string, script: Script, now: Date): ScriptResult {
   const chat = new SimulatedChat(env, { lang: script.lang, now });
   const failures: TurnFailure[] = [];

@@ -34,7 +34,12 @@ export interface FlowDiff {
   changes: ConversationChange[];
 }
 
-/** Thrown when one side cannot be loaded or read; the message says which and why. */
+/**
+ * Thrown when one side cannot be loaded or read; the message says which and why.
+ *
+ * @example
+ * try { diffAgainstRevision(opts); } catch (err) { if (err instanceof FlowDiffError) console.error(err.message); }
+ */
 export class FlowDiffError extends Error {
   constructor(message: string) {
     super(message);
@@ -42,7 +47,12 @@ export class FlowDiffError extends Error {
   }
 }
 
-/** Compares the conversations of two flow trees (`before`, `after`), replayed with the same scripts and clock. */
+/**
+ * Compares the conversations of two flow trees (`before`, `after`), replayed with the same scripts and clock.
+ *
+ * @example
+ * diffFlowDirs({ flowsDir: 'old/flows', localesDir: 'old/locales' }, { flowsDir: 'flows', localesDir: 'locales' }, [], now);
+ */
 export function diffFlowDirs(
   before: FlowDirs,
   after: FlowDirs,
@@ -64,7 +74,12 @@ export function diffFlowDirs(
   return compareReplays(replay(before, 'before'), replay(after, 'after'));
 }
 
-/** See {@link ConversationChange}: pairs replays by key and language and diffs their text. */
+/**
+ * See {@link ConversationChange}: pairs replays by key and language and diffs their text.
+ *
+ * @example
+ * compareReplays(before, after).changes.map((c) => c.title); // ['the steps for qq · app']
+ */
 export function compareReplays(before: readonly Replay[], after: readonly Replay[]): FlowDiff {
   const id = (r: Replay) => `${r.key}\u0000${r.lang}`;
   const old = new Map(before.map((r) => [id(r), r]));

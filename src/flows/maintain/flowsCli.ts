@@ -45,7 +45,12 @@ export const FLOWS_USAGE = `  cli flows check [--coverage]
   cli flows diff GIT-REV
 `;
 
-/** See {@link FlowsCliIO}. Returns the exit code: 0 ok, 1 a scripted dialogue failed, 2 bad flows or usage. */
+/**
+ * See {@link FlowsCliIO}. Returns the exit code: 0 ok, 1 a scripted dialogue failed, 2 bad flows or usage.
+ *
+ * @example
+ * process.exitCode = runFlowsCommand(['diff', 'main'], io);
+ */
 export function runFlowsCommand(args: readonly string[], io: FlowsCliIO): number {
   const [sub, ...rest] = args;
   const gen: GeneratedDirs = {

@@ -26,7 +26,12 @@ export interface GeneratedDirs {
 
 const GENERATED_MARK = 'by `npm run flows -- graph`';
 
-/** See {@link GeneratedDirs}. `flow` is absent when the flow files do not parse (diagrams are then skipped). */
+/**
+ * See {@link GeneratedDirs}. `flow` is absent when the flow files do not parse (diagrams are then skipped).
+ *
+ * @example
+ * checkGenerated(raw, undefined, dirs, report); // schemas and first lines only
+ */
 export function checkGenerated(
   raw: RawFlows,
   flow: Pick<CheckedStates, 'states' | 'commands'> | undefined,
@@ -104,7 +109,12 @@ function staleDiagrams(dir: string, pages: ReadonlyMap<string, string>): string[
     .filter((p) => readFileSync(p, 'utf8').includes(GENERATED_MARK));
 }
 
-/** Writes the JSON Schemas and fixes the first line of every YAML file under flows/; returns what it changed. */
+/**
+ * Writes the JSON Schemas and fixes the first line of every YAML file under flows/; returns what it changed.
+ *
+ * @example
+ * writeSchemas(readFlowFiles(dirs), gen); // ['flows/schema.json']
+ */
 export function writeSchemas(raw: RawFlows, dirs: GeneratedDirs): string[] {
   const written: string[] = [];
   for (const [name, schema] of Object.entries(jsonSchemas())) {
@@ -126,7 +136,12 @@ export function writeSchemas(raw: RawFlows, dirs: GeneratedDirs): string[] {
   return written;
 }
 
-/** Writes docs/flows/<flow>.md for every flow file and removes diagrams of flows that are gone. */
+/**
+ * Writes docs/flows/<flow>.md for every flow file and removes diagrams of flows that are gone.
+ *
+ * @example
+ * writeDiagrams(raw, checkFlows(raw, new Date()), gen); // ['docs/flows/guide.md']
+ */
 export function writeDiagrams(
   raw: RawFlows,
   flow: Pick<CheckedStates, 'states' | 'commands'>,

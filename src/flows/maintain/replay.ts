@@ -28,7 +28,12 @@ export interface Replay {
   endState?: string;
 }
 
-/** What a replay types when a question asks for a fact (values each fact question accepts). */
+/**
+ * What a replay types when a question asks for a fact (values each fact question accepts).
+ *
+ * @example
+ * sampleFact('amount', 'zh-CN', new Date()); // '39.90'
+ */
 export function sampleFact(fact: FactKey, lang: Lang, now: Date): string {
   const day = new Date(now.getTime() - 10 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
   const samples: Record<FactKey, string> = {
@@ -42,7 +47,12 @@ export function sampleFact(fact: FactKey, lang: Lang, now: Date): string {
   return samples[fact];
 }
 
-/** See {@link Replay}. */
+/**
+ * See {@link Replay}.
+ *
+ * @example
+ * replayConversations(env, readScripts('test/conversations'), now).length; // scripts + paths + states, × 2 languages
+ */
 export function replayConversations(env: StepEnv, scripts: readonly ScriptFile[], now: Date): Replay[] {
   const out: Replay[] = [];
   for (const r of runScripts(env, scripts, now)) {
@@ -142,7 +152,12 @@ export function replayMoves(
   return { text: parts.join('\n'), ...(endState ? { endState } : {}) };
 }
 
-/** Replaces what differs from run to run (receipt ids, hashes, key ids) so only real changes show. */
+/**
+ * Replaces what differs from run to run (receipt ids, hashes, key ids) so only real changes show.
+ *
+ * @example
+ * normalise('收据 R-20261130-1A2B3C4D'); // '收据 R-…'
+ */
 export function normalise(text: string): string {
   return text.replace(/R-\d{8}-[0-9A-F]{8}/g, 'R-…').replace(/\b[0-9a-f]{16,}\b/g, '…');
 }

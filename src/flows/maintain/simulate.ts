@@ -33,7 +33,12 @@ export interface SimulatedChatOptions {
 
 let processKeys: ReceiptKeys | undefined;
 
-/** An Ed25519 key pair that lives only in memory (for receipts in replays). */
+/**
+ * An Ed25519 key pair that lives only in memory (for receipts in replays).
+ *
+ * @example
+ * signReceipt(body, ephemeralKeys());
+ */
 export function ephemeralKeys(): ReceiptKeys {
   if (processKeys) return processKeys;
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -47,7 +52,14 @@ export function ephemeralKeys(): ReceiptKeys {
   return processKeys;
 }
 
-/** See {@link SimulatedChatOptions}. */
+/**
+ * See {@link SimulatedChatOptions}.
+ *
+ * @example
+ * const chat = new SimulatedChat(env, { lang: 'en', now: new Date() });
+ * chat.start();
+ * chat.press('cancel');
+ */
 export class SimulatedChat {
   private conv: ConversationState | undefined;
   private transcript: TranscriptEntry[] = [];
