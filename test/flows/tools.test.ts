@@ -199,5 +199,9 @@ describe('`flows diff <git-rev>`: what users would see differently', () => {
       code: 2,
       err: expect.stringContaining('Usage: cli flows diff GIT-REV'),
     });
+    // Outside a repository there is nothing to compare with.
+    const outside = run(fixtureTree(), 'diff', 'HEAD');
+    expect(outside.code).toBe(2);
+    expect(outside.err).toMatch(/is not inside a git repository/);
   });
 });

@@ -96,12 +96,12 @@ export function runScript(env: StepEnv, file: string, script: Script, now: Date)
   const failures: TurnFailure[] = [];
   const parts: string[] = [];
   script.turns.forEach((turn, i) => {
+    // Turn 0 is the opening (/start); a `say` on it is sent right after. A later turn without `say` sends an
+    // empty line, as pressing Enter in the terminal does.
     const got =
-      i === 0 && turn.say === undefined
-        ? chat.start()
-        : i === 0
-          ? `${chat.start()}\n${chat.say(turn.say ?? '')}`
-          : chat.say(turn.say ?? '');
+      i === 0
+        ? [chat.start(), ...(turn.say !== undefined ? [chat.say(turn.say)] : [])].join('\n')
+        : chat.say(turn.say ?? '');
     parts.push(`${turn.say !== undefined ? `> ${turn.say}\n` : ''}${got}`);
     const fail = (expected: string) =>
       failures.push({ turn: i, ...(turn.say !== undefined ? { said: turn.say } : {}), expected, got });

@@ -201,7 +201,18 @@ export function diffAgainstRevision(opts: {
 }): FlowDiff {
   const { rev, dirs } = opts;
   const cwd = dirs.root ?? process.cwd();
-  const top = String(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' })).trim();
+  let top: string;
+  try {
+    top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch {
+    throw new FlowDiffError(
+      `${cwd} is not inside a git repository: \`flows diff\` compares with a git revision.`,
+    );
+  }
   const flows = relative(top, resolve(cwd, dirs.flowsDir));
   const locales = relative(top, resolve(cwd, dirs.localesDir));
   const dir = checkoutPaths(top, rev, [flows, locales]);
