@@ -3,10 +3,9 @@ import { parseArgs } from 'node:util';
 import { createApp } from './app.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
-import { loadFlowBundle } from './flows/bundle.ts';
 import { FlowValidationError } from './flows/errors.ts';
-import { flowToMermaid } from './flows/graph.ts';
 import { createLogger } from './logger.ts';
+import { FLOWS_USAGE, runFlowsCommand } from './maintain/flowsCli.ts';
 import { loadOrCreateKeyPair } from './receipts/keys.ts';
 import { verifyReceiptFile } from './receipts/verifyFile.ts';
 import { StoreSetupError } from './store/port.ts';
@@ -16,14 +15,12 @@ import { StoreSetupError } from './store/port.ts';
  *
  * @example
  * // npm run chat -- --lang en --user alice --data-dir /tmp/cm
- * // npm run flows -- check
- * // npm run flows -- graph > docs/flow.mmd
+ * // npm run flows -- check            (every check; see src/maintain/flowsCli.ts for the others)
+ * // npm run flows -- diff main
  */
 const USAGE = `Usage:
   cli chat [--lang zh-CN|en] [--user ID] [--data-dir DIR]
-  cli flows check
-  cli flows graph
-  cli receipt verify FILE [--pubkey FILE]
+${FLOWS_USAGE}  cli receipt verify FILE [--pubkey FILE]
   cli receipt pubkey
 `;
 
@@ -81,21 +78,18 @@ async function chat(args: string[]): Promise<number> {
 }
 
 function flows(args: string[]): number {
-  const [sub] = args;
   const config = loadConfig(process.env);
-  if (sub !== 'check' && sub !== 'graph') {
-    process.stderr.write(USAGE);
-    return 2;
+  const dirs = { flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, root: process.cwd() };
+  try {
+    return runFlowsCommand(args, { dirs, env: process.env, out: process.stdout, err: process.stderr });
+  } catch (err) {
+    // A bad FLOWS_STALE_DAYS.
+    if (err instanceof RangeError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
   }
-  const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR });
-  if (sub === 'graph') {
-    process.stdout.write(flowToMermaid(bundle));
-    return 0;
-  }
-  process.stdout.write(
-    `flows ok: version ${bundle.version}, ${Object.keys(bundle.states).length} states, ${bundle.catalogue.list.length} platforms\n`,
-  );
-  return 0;
 }
 
 /** Exit codes for `receipt verify`: 0 valid, 3 signature, 4 chain, 5 unknown key, 6 unreadable. */

@@ -1,6 +1,6 @@
 import type { FlowBundle } from '../flows/bundle.ts';
 import { currentPath, type FlowContext, holds, PAGE_SIZE, pageCount } from '../flows/context.ts';
-import type { Text } from '../flows/schema.ts';
+import { provenanceOf, type Source, type Text } from '../flows/schema.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { caseKind, draftComplaint, factsFromFields } from '../receipts/complaint.ts';
@@ -33,8 +33,14 @@ export interface ShownSteps {
   platform: string;
   channel: string;
   steps: string[];
+  /** The source as shown (its title, and its URL when it has one). */
   source: string;
+  /** The day someone followed this path in the real app or site (verified paths only). */
   verified?: string;
+  /** The day this path was compiled from public guides (compiled paths only). */
+  compiled?: string;
+  /** The source's URL, when it has one. */
+  sourceUrl?: string;
 }
 
 /** See {@link StateView}. */
@@ -108,11 +114,29 @@ function textVars(bundle: FlowBundle, tr: Translator, ctx: FlowContext, lang: La
   return vars;
 }
 
-/** Renders a path's source: a translation key or inline text is translated, a plain string kept as is. */
-export function sourceText(tr: Translator, lang: Lang, source: string | Text): string {
-  if (typeof source !== 'string') return source[lang];
-  const translated = tr.text(lang, source);
-  return translated === source ? source : translated;
+/**
+ * A path's source as shown: a translation key's text, or this language's title (with its URL in brackets
+ * when it has one).
+ *
+ * @example
+ * sourceText(tr, 'en', { 'zh-CN': { title: '帮助中心', url: 'https://example.com/help' }, en: { title: 'Help centre', url: 'https://example.com/help' } });
+ * // 'Help centre (https://example.com/help)'
+ */
+export function sourceText(tr: Translator, lang: Lang, source: Source): string {
+  const { title, url } = sourceParts(tr, lang, source);
+  return url ? tr.common(lang, 'steps.sourceWithUrl', { title, url }) : title;
+}
+
+/**
+ * A path's source split into its title and URL (if any) in `lang`.
+ *
+ * @example
+ * sourceParts(tr, 'zh-CN', 'generic.source').title; // '一篇公开的中文网络文章…'
+ */
+export function sourceParts(tr: Translator, lang: Lang, source: Source): { title: string; url?: string } {
+  if (typeof source === 'string') return { title: tr.text(lang, source) };
+  const entry = source[lang];
+  return typeof entry === 'string' ? { title: entry } : entry;
 }
 
 function renderSteps(
@@ -130,12 +154,11 @@ function renderSteps(
   const platform = cur.platform.name[lang];
   const channel = tr.common(lang, `channels.${cur.channel}`);
   const source = sourceText(tr, lang, cur.path.source);
+  const sourceUrl = sourceParts(tr, lang, cur.path.source).url;
+  const known = provenanceOf(cur.path);
   const lines = [tr.common(lang, 'steps.header', { platform, channel, page: page + 1, pages })];
-  lines.push(
-    cur.path.verified
-      ? tr.common(lang, 'steps.verified', { source, date: cur.path.verified })
-      : tr.common(lang, 'steps.unverified', { source }),
-  );
+  // Verified: 「最后核实：日期」. Compiled from public guides: 「根据公开教程整理（日期）」, never "checked".
+  lines.push(tr.common(lang, `steps.${known.kind}`, { source, date: known.date }));
   lines.push('', ...steps.map((s, i) => `${from + i + 1}. ${s}`));
   if (page === pages - 1 && cur.path.warnings?.length) {
     lines.push(
@@ -151,7 +174,8 @@ function renderSteps(
       channel,
       steps,
       source,
-      ...(cur.path.verified ? { verified: cur.path.verified } : {}),
+      [known.kind]: known.date,
+      ...(sourceUrl ? { sourceUrl } : {}),
     },
   };
 }

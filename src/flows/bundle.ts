@@ -1,10 +1,10 @@
 import type { AnyStateMachine } from 'xstate';
 import type { Lang } from '../i18n/lang.ts';
-import { checkFlows } from './check.ts';
+import { type CheckOptions, checkFlows } from './check.ts';
 import { compileFlow } from './compile.ts';
 import { type Catalogue, makeCatalogue } from './context.ts';
-import { FlowValidationError } from './errors.ts';
-import { type FlowDirs, type LoadedState, readFlowFiles } from './load.ts';
+import { type FlowError, FlowValidationError } from './errors.ts';
+import { type FlowDirs, type LoadedState, type RawFlows, readFlowFiles } from './load.ts';
 
 /**
  * Everything the engine needs from `flows/` and `locales/`, validated and compiled. Loading either
@@ -23,13 +23,25 @@ export interface FlowBundle {
   catalogue: Catalogue;
   machine: AnyStateMachine;
   locales: Record<Lang, Record<string, Record<string, unknown>>>;
+  /** Problems that do not stop the guide (a path not checked for a long time), for the log. */
+  warnings: FlowError[];
 }
 
-/** See {@link FlowBundle}. `now` decides which `verified` dates are "in the future". */
-export function loadFlowBundle(dirs: FlowDirs, now: Date = new Date()): FlowBundle {
-  const raw = readFlowFiles(dirs);
+/** See {@link FlowBundle}. `now` decides which dates are "in the future" and how old the others are. */
+export function loadFlowBundle(dirs: FlowDirs, now: Date = new Date(), opts: CheckOptions = {}): FlowBundle {
+  return bundleFrom(readFlowFiles(dirs), now, opts);
+}
+
+/**
+ * {@link loadFlowBundle} over files already read (the CLI keeps `raw` for its deeper checks).
+ *
+ * @example
+ * const raw = readFlowFiles(dirs);
+ * const bundle = bundleFrom(raw, new Date());
+ */
+export function bundleFrom(raw: RawFlows, now: Date, opts: CheckOptions = {}): FlowBundle {
   if (raw.errors.length > 0) throw new FlowValidationError(raw.errors);
-  const checked = checkFlows(raw, now);
+  const checked = checkFlows(raw, now, opts);
   if (checked.errors.length > 0) throw new FlowValidationError(checked.errors);
   const catalogue = makeCatalogue(raw.platforms.map((p) => p.platform));
   const machine = compileFlow({ start: checked.start, states: checked.states, catalogue });
@@ -41,5 +53,6 @@ export function loadFlowBundle(dirs: FlowDirs, now: Date = new Date()): FlowBund
     catalogue,
     machine,
     locales: raw.locales,
+    warnings: checked.warnings,
   };
 }

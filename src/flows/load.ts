@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
 import { LANGS, type Lang } from '../i18n/lang.ts';
+import { CITATIONS_FILE, type CitationTable, CitationTableSchema } from './citations.ts';
 import type { FlowError } from './errors.ts';
 import { type FlowFile, FlowFileSchema, type Platform, PlatformSchema, type StateDef } from './schema.ts';
 import { formatPath, SourceMap } from './sourceMap.ts';
@@ -22,10 +23,17 @@ export interface RawFlows {
   platforms: { file: string; platform: Platform }[];
   /** locales[lang][namespace] = nested JSON object. */
   locales: Record<Lang, Record<string, Record<string, unknown>>>;
+  /** The table of laws and articles the texts may cite (flows/citations.yaml), when it parses. */
+  citations?: { file: string; table: CitationTable };
+  /** The text of every file read, by its path relative to `root` (for checks that scan raw text). */
+  texts: Map<string, string>;
   /** SHA-256 over every file read, for the flow version. */
   digest: string;
   errors: FlowError[];
 }
+
+/** Files in flows/ that are not flow files (the citations table). */
+export const NOT_FLOW_FILES: readonly string[] = [CITATIONS_FILE];
 
 /** Where to read from. Paths in messages are relative to `root`. */
 export interface FlowDirs {
@@ -47,32 +55,52 @@ export function readFlowFiles(dirs: FlowDirs): RawFlows {
     files: [],
     platforms: [],
     locales: { 'zh-CN': {}, en: {} },
+    texts: new Map(),
     digest: '',
     errors: [],
   };
   const hash = createHash('sha256');
   const rel = (p: string) => relative(root, p) || p;
 
-  for (const path of listFiles(dirs.flowsDir, /\.ya?ml$/, false)) {
+  const read = (path: string) => {
     const file = rel(path);
     const text = readFileSync(path, 'utf8');
     hash.update(file).update(text);
+    out.texts.set(file, text);
+    return { file, text };
+  };
+  for (const path of listFiles(dirs.flowsDir, /\.ya?ml$/, false)) {
+    if (NOT_FLOW_FILES.includes(basename(path))) continue;
+    const { file, text } = read(path);
     const parsed = parseYaml(sources, file, text, FlowFileSchema, out.errors);
     if (parsed) out.files.push({ file, flow: parsed });
   }
+  const citationsPath = join(dirs.flowsDir, CITATIONS_FILE);
+  if (existsSync(citationsPath)) {
+    const { file, text } = read(citationsPath);
+    const table = parseYaml(sources, file, text, CitationTableSchema, out.errors);
+    if (table) out.citations = { file, table };
+  }
   for (const path of listFiles(join(dirs.flowsDir, 'platforms'), /\.ya?ml$/, false)) {
-    const file = rel(path);
-    const text = readFileSync(path, 'utf8');
-    hash.update(file).update(text);
+    const { file, text } = read(path);
     const parsed = parseYaml(sources, file, text, PlatformSchema, out.errors);
     if (parsed) out.platforms.push({ file, platform: parsed });
   }
   for (const lang of LANGS) {
     for (const path of listFiles(join(dirs.localesDir, lang), /\.json$/, true)) {
-      const file = rel(path);
-      const text = readFileSync(path, 'utf8');
-      hash.update(file).update(text);
-      const ns = path.slice(path.lastIndexOf('/') + 1).replace(/\.json$/, '');
+      const { file, text } = read(path);
+      const ns = basename(path).replace(/\.json$/, '');
+      // JSON is YAML: parsing it here too gives every key a line and column, and catches duplicate keys,
+      // which JSON.parse silently resolves in favour of the last one.
+      const doc = sources.parse(file, text);
+      for (const e of doc.errors.filter((x) => x.code === 'DUPLICATE_KEY'))
+        out.errors.push({
+          file,
+          ...sources.position(file, e.pos[0]),
+          path: '',
+          message: 'this key appears twice in the same object; only the last one would be used',
+          hint: 'delete or rename one of the two',
+        });
       try {
         const json: unknown = JSON.parse(text);
         if (!json || typeof json !== 'object' || Array.isArray(json))

@@ -124,21 +124,70 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD (quote it in YAML)' })
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), { message: 'expected a real calendar date' });
 
-/** One way to cancel on a platform: ordered steps, what to watch for, and where the path comes from. */
+/** Where a path comes from, in one language: a title (a document, a site, "public how-to guides"), and a URL where one exists. */
+export const SourceEntrySchema = z.union([
+  z.string().trim().min(3, { message: 'a source title needs at least 3 characters' }),
+  z.strictObject({
+    title: z.string().trim().min(3, { message: 'a source title needs at least 3 characters' }),
+    url: z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// address' }).optional(),
+  }),
+]);
+/** See {@link SourceEntrySchema}. */
+export type SourceEntry = z.infer<typeof SourceEntrySchema>;
+
+const sourceMessage = {
+  message: 'expected a translation key, or a source per language: {zh-CN: {title, url?}, en: {title, url?}}',
+};
+/** A path's source: a translation key whose text is the title in every language, or a title (and URL) per language. */
+export const SourceSchema = z.union(
+  [
+    z.string().regex(TEXT_KEY, sourceMessage),
+    z.strictObject({ 'zh-CN': SourceEntrySchema, en: SourceEntrySchema }, sourceMessage),
+  ],
+  sourceMessage,
+);
+/** See {@link SourceSchema}. */
+export type Source = z.infer<typeof SourceSchema>;
+
+/** The two kinds of provenance a path can have (see {@link PathSchema}). */
+export const PROVENANCE = ['verified', 'compiled'] as const;
+/** One of {@link PROVENANCE}. */
+export type ProvenanceKind = (typeof PROVENANCE)[number];
+
+/**
+ * One way to cancel on a platform: ordered steps, what to watch for, where the path comes from, and how we know
+ * it: `verified` (someone followed it in the real app or site on that date) or `compiled` (put together from
+ * public guides on that date; nobody has followed it yet). Exactly one of the two.
+ */
 export const PathSchema = z
   .strictObject({
     steps: z.array(TextSchema).min(1),
     warnings: z.array(TextSchema).optional(),
-    /** A translation key, {zh-CN, en} text, or a plain URL / document title (anything that is not a key). */
-    source: z.union([TextSchema, z.string().min(3)]),
+    source: SourceSchema,
     verified: isoDate.optional(),
-    unverified: z.literal(true).optional(),
+    compiled: isoDate.optional(),
   })
-  .refine((p) => (p.verified === undefined) !== (p.unverified === undefined), {
-    message: 'give either verified: YYYY-MM-DD (the date this path was last checked) or unverified: true',
+  .refine((p) => (p.verified === undefined) !== (p.compiled === undefined), {
+    message:
+      'give either verified: "YYYY-MM-DD" (you followed this path in the real app or site that day) or compiled: "YYYY-MM-DD" (you put it together from public guides that day), exactly one of the two',
   });
 /** See {@link PathSchema}. */
 export type PathDef = z.infer<typeof PathSchema>;
+
+/**
+ * How a path is known and since when.
+ *
+ * @example
+ * provenanceOf({ compiled: '2026-11-25' }); // { kind: 'compiled', date: '2026-11-25' }
+ */
+export function provenanceOf(path: Pick<PathDef, 'verified' | 'compiled'>): {
+  kind: ProvenanceKind;
+  date: string;
+} {
+  return path.verified !== undefined
+    ? { kind: 'verified', date: path.verified }
+    : { kind: 'compiled', date: path.compiled ?? '' };
+}
 
 /** A catalogue entry (one file in flows/platforms/). */
 export const PlatformSchema = z.strictObject({

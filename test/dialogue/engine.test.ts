@@ -88,7 +88,7 @@ describe('engine', () => {
     expect(ids(resumed)).toEqual(['app', 'support', 'payment', '_back']);
     const steps = await c2.text('App');
     expect(steps.text).toContain('【爱奇艺 VIP · App】第 1/2 页');
-    expect(steps.text).toContain('最后核实：2026-11-25');
+    expect(steps.text).toContain('根据公开教程整理（2026-11-25）');
   });
 
   it('keeps a hash chain that verifies after a long conversation', async () => {

@@ -71,12 +71,12 @@ describe('loading flow files', () => {
   it('an unknown field is an error at its own position', () => {
     const root = copyTree();
     edit(root, 'flows/platforms/iqiyi.yaml', (s) =>
-      s.replace('    verified: "2026-11-25"', '    verifed: "2026-11-25"'),
+      s.replace('    compiled: "2026-11-25"', '    compield: "2026-11-25"'),
     );
     const errors = errorsOf(root);
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /^flows\/platforms\/iqiyi\.yaml:10:5 channels\.app\.verifed: unknown field "verifed"/,
+        /^flows\/platforms\/iqiyi\.yaml:13:5 channels\.app\.compield: unknown field "compield"/,
       ),
     );
   });
@@ -126,8 +126,11 @@ describe('loading flow files', () => {
       s.replace('"has:website", "!tried:website"', '"has:webiste", "!tried:website"'),
     );
     const errors = errorsOf(root);
+    // Located at the object the key belongs in (the "welcome" block), in the file it is missing from.
     expect(errors).toContainEqual(
-      expect.stringContaining('locales/zh-CN/flow.json:1:1 welcome.extra: missing here'),
+      expect.stringMatching(
+        /^locales\/zh-CN\/flow\.json:2:\d+ welcome\.extra: "welcome\.extra" is missing here but present in locales\/en\/flow\.json/,
+      ),
     );
     expect(errors).toContainEqual(
       expect.stringMatching(
@@ -136,18 +139,18 @@ describe('loading flow files', () => {
     );
   });
 
-  it('a verified date in the future and a path with neither verified nor unverified are rejected', () => {
+  it('a compiled date in the future and a path with neither verified nor compiled are rejected', () => {
     const root = copyTree();
     edit(root, 'flows/platforms/alipay.yaml', (s) =>
-      s.replace('verified: "2026-11-25"', 'verified: "2999-01-01"'),
+      s.replace('compiled: "2026-11-25"', 'compiled: "2999-01-01"'),
     );
     expect(errorsOf(root)).toContainEqual(
       expect.stringMatching(
-        /alipay\.yaml:\d+:\d+ channels\.payment\.verified: verified date 2999-01-01 is in the future/,
+        /alipay\.yaml:\d+:\d+ channels\.payment\.compiled: compiled date 2999-01-01 is in the future/,
       ),
     );
     // Schema errors are reported first; cross-file checks run once every file parses.
-    edit(root, 'flows/platforms/apple.yaml', (s) => s.replace('    verified: "2026-11-25"\n', ''));
+    edit(root, 'flows/platforms/apple.yaml', (s) => s.replace(/ {4}compiled: "2026-11-25".*\n/, ''));
     expect(errorsOf(root)).toContainEqual(
       expect.stringMatching(/apple\.yaml:\d+:\d+ channels\.payment: give either verified/),
     );

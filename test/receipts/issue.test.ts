@@ -110,10 +110,11 @@ describe('receipts issued by the engine', () => {
       expect.objectContaining({
         platform: '爱奇艺 VIP',
         channel: 'App',
-        verified: '2026-11-25',
-        unverified: false,
+        // Compiled from public guides, not followed by anyone: the receipt must not call it checked.
+        unverified: true,
       }),
     ]);
+    expect(receipt.body.paths[0]?.verified).toBeUndefined();
     expect(receipt.body.chosen).toMatchObject({ platform: '爱奇艺 VIP', channel: 'App' });
     // A retry of the same message returns the same receipt, not a second one.
     const again = await say(t.app, { channel: 'test', userId: 'u1', messageId: 'r1', text: '收据' });
