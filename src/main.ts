@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { type App, createApp } from './app.ts';
 import type { ChannelHandle } from './channels/kit/channel.ts';
 import { telegramChannel } from './channels/telegram/channel.ts';
+import { wechatChannel } from './channels/wechat/channel.ts';
+import { wechatSettingsFrom } from './channels/wechat/settings.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -33,7 +35,9 @@ export function enabledChannels(config: Config, app: App, logger: Logger): Chann
   // Telegram: `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner
   // (polling) or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
   if (config.TELEGRAM_BOT_TOKEN) channels.push(telegramChannel({ config, app, logger }));
-  // ── Mount point: WeChat / WeCom ── same shape: routes for its webhook, start/stop no-ops.
+  // WeChat / WeCom: routes for /wechat and /wecom (whichever is configured); start/stop have nothing to do.
+  const wechat = wechatSettingsFrom(config);
+  if (wechat) channels.push(wechatChannel({ settings: wechat, engine: app.engine, tr: app.tr, logger }));
   return channels;
 }
 

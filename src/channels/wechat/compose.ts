@@ -17,7 +17,12 @@ import { splitOversized, utf8Bytes } from './splitText.ts';
  */
 export const WECHAT_TEXT_MAX_BYTES = 2048;
 
-/** The channel's words the composer uses (from `wechat.*` in locales/<lang>/common.json). */
+/**
+ * The channel's words the composer uses (from `wechat.*` in locales/<lang>/common.json).
+ *
+ * @example
+ * const words: ComposeWords = wechatTexts(tr, 'zh-CN').compose;
+ */
 export interface ComposeWords {
   /** One numbered option line, e.g. 「回复 1：取消会员」. */
   choiceLine: ChoiceLine;
@@ -29,13 +34,23 @@ export interface ComposeWords {
   letterHint(n: number): string;
 }
 
-/** A document the user may ask for alone (see {@link Composed.letters}). */
+/**
+ * A document the user may ask for alone (see {@link Composed.letters}).
+ *
+ * @example
+ * const letter: Letter = { title: '给商家的书面要求', text: '致 某某卡盟：…' };
+ */
 export interface Letter {
   title?: string;
   text: string;
 }
 
-/** What {@link composeReplies} returns. */
+/**
+ * What {@link composeReplies} returns.
+ *
+ * @example
+ * const { pages, letters } = composeReplies(replies, words); // pages[0] goes out now
+ */
 export interface Composed {
   /** The messages to send, first one now; each at most the byte limit. */
   pages: string[];
@@ -43,7 +58,12 @@ export interface Composed {
   letters: Letter[];
 }
 
-/** A piece of text and what joins it to the piece before it on the same page. */
+/**
+ * A piece of text and what joins it to the piece before it on the same page.
+ *
+ * @example
+ * const question: Piece = { text: '回复 1：好', sep: '\n' };
+ */
 export interface Piece {
   text: string;
   sep: string;
@@ -107,7 +127,12 @@ function paragraphs(text: string): Piece[] {
     .map((t) => ({ text: t, sep: '\n\n' }));
 }
 
-/** Pieces joined as they will be shown. */
+/**
+ * Pieces joined as they will be shown.
+ *
+ * @example
+ * joinPieces([{ text: 'a', sep: '\n\n' }, { text: 'b', sep: '\n' }]); // 'a\nb'
+ */
 export function joinPieces(pieces: readonly Piece[]): string {
   return pieces.map((p, i) => (i === 0 ? p.text : `${p.sep}${p.text}`)).join('');
 }

@@ -39,7 +39,12 @@ const CRYPTO_PROBLEMS: Record<WechatCryptoProblem, string> = {
   encoding: 'the decrypted message is not UTF-8 text',
 };
 
-/** Tencent pads to a multiple of this many bytes (not AES's 16). */
+/**
+ * Tencent pads to a multiple of this many bytes (not AES's 16).
+ *
+ * @example
+ * Buffer.from(encryptMessage(key, 'x', appId), 'base64').length % PAD_BLOCK_BYTES; // 0
+ */
 export const PAD_BLOCK_BYTES = 32;
 
 /**

@@ -23,7 +23,12 @@ export type WechatInbound =
   | (Envelope & { kind: 'unsupported' })
   | (Envelope & { kind: 'ignored' });
 
-/** Who wrote to whom, and the id that makes a retry recognisable. */
+/**
+ * Who wrote to whom, and the id that makes a retry recognisable.
+ *
+ * @example
+ * const env: Envelope = { user: 'oUser', account: 'gh_1', messageId: 'msg:4561255354251345929' };
+ */
 export interface Envelope {
   /** FromUserName: the user's openid (Official Account) or userid (WeCom). Never logged. */
   user: string;
@@ -55,7 +60,12 @@ export const MENU_KEYS: Readonly<Record<string, string>> = {
   FORGET: '/forget',
 };
 
-/** Thrown for a message without the fields every WeChat message has (answered 400). */
+/**
+ * Thrown for a message without the fields every WeChat message has (answered 400).
+ *
+ * @example
+ * classifyInbound({ MsgType: 'text' }); // throws WechatInboundError
+ */
 export class WechatInboundError extends Error {
   override name = 'WechatInboundError';
 }

@@ -29,7 +29,12 @@ export function signatureMatches(given: unknown, parts: readonly string[]): bool
   return timingSafeEqual(digest(given.toLowerCase()), digest(wechatSignature(parts)));
 }
 
-/** How far a request's `timestamp` may be from our clock before it is refused as a replay: 5 minutes. */
+/**
+ * How far a request's `timestamp` may be from our clock before it is refused as a replay: 5 minutes.
+ *
+ * @example
+ * timestampFresh(String(Math.floor(Date.now() / 1000) - MAX_CLOCK_SKEW_SECONDS - 1), Date.now()); // false
+ */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 /**

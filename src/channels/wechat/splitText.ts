@@ -40,7 +40,12 @@ export function splitOversized(piece: Piece, budget: number): Piece[] {
   return out;
 }
 
-/** The number of UTF-8 bytes in `s`. */
+/**
+ * The number of UTF-8 bytes in `s`.
+ *
+ * @example
+ * utf8Bytes('回复'); // 6
+ */
 export function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
@@ -76,7 +81,12 @@ export function sentences(text: string): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-/** `text` in chunks of at most `budget` bytes, cut between characters (code points). */
+/**
+ * `text` in chunks of at most `budget` bytes, cut between characters (code points).
+ *
+ * @example
+ * splitBytes('你好吗', 6); // ['你好', '吗']
+ */
 export function splitBytes(text: string, budget: number): string[] {
   const out: string[] = [];
   let chunk = '';

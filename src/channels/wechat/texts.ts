@@ -28,7 +28,12 @@ export interface WechatTexts {
   reword(text: string): string;
 }
 
-/** See {@link WechatTexts}. */
+/**
+ * See {@link WechatTexts}.
+ *
+ * @example
+ * wechatTexts(app.tr, 'en').say('sendText'); // 'I can only read text …'
+ */
 export function wechatTexts(tr: Translator, lang: Lang): WechatTexts {
   const say = (key: string, vars?: Record<string, string | number>) => tr.common(lang, `wechat.${key}`, vars);
   const nextWords = new Set(tr.list(lang, 'wechat.nextWords').map(normalize));

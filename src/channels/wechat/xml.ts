@@ -15,12 +15,22 @@ import { XMLParser } from 'fast-xml-parser';
  */
 export const MAX_XML_BYTES = 64 * 1024;
 
-/** Why a body was refused (never echoes the body). */
+/**
+ * Why a body was refused (never echoes the body).
+ *
+ * @example
+ * parseWechatXml('<!DOCTYPE x><xml/>'); // throws WechatXmlError
+ */
 export class WechatXmlError extends Error {
   override name = 'WechatXmlError';
 }
 
-/** The fields CancelMate reads; each must be one string when present. Others are ignored. */
+/**
+ * The fields CancelMate reads; each must be one string when present. Others are ignored.
+ *
+ * @example
+ * KNOWN_FIELDS.includes('MsgId'); // true
+ */
 export const KNOWN_FIELDS = [
   'ToUserName',
   'FromUserName',
@@ -38,7 +48,12 @@ export const KNOWN_FIELDS = [
   'Nonce',
 ] as const;
 
-/** A parsed message: the known fields that were present, as strings. */
+/**
+ * A parsed message: the known fields that were present, as strings.
+ *
+ * @example
+ * const f: WechatFields = { MsgType: 'text', Content: '你好', MsgId: '4561255354251345929' };
+ */
 export type WechatFields = Partial<Record<(typeof KNOWN_FIELDS)[number], string>>;
 
 const parser = new XMLParser({
