@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.ts';
 import { BoundedCache } from './boundedCache.ts';
 import { composeReplies, type Letter } from './compose.ts';
 import type { WechatInbound } from './inbound.ts';
+import { safeError } from './logSafe.ts';
 import { forWechat } from './replies.ts';
 import { wechatTexts } from './texts.ts';
 
@@ -137,7 +138,11 @@ export class WechatGuide {
 
   private start(channel: string, msg: WechatInbound, userKey: string): Exchange {
     const exchange: Exchange = { userKey, done: Promise.resolve({ kind: 'silent' }), late: false };
-    exchange.done = this.work(channel, msg, userKey).then((work) => {
+    const worked = this.work(channel, msg, userKey).catch((err: unknown): Work => {
+      this.opts.logger.error({ channel, error: safeError(err) }, 'wechat message failed; answered success');
+      return { kind: 'silent' };
+    });
+    exchange.done = worked.then((work) => {
       exchange.work = work;
       if (exchange.late && exchange.content === undefined) this.queueLate(exchange);
       return work;
@@ -173,7 +178,7 @@ export class WechatGuide {
     } catch (err) {
       // handle() only throws for a channel bug (a malformed inbound); the user still gets the apology.
       this.opts.logger.error(
-        { channel, conversation: engine.conversationOf(channel, msg.user), err },
+        { channel, conversation: engine.conversationOf(channel, msg.user), error: safeError(err) },
         'wechat message failed',
       );
       const lang = (await this.languageOf(channel, msg.user)) ?? this.opts.defaultLang;

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.ts';
 import { type EnvelopeKeys, openEchostr, openEnvelope, type Refusal, sealReply } from './envelope.ts';
 import type { WechatGuide } from './guide.ts';
 import { classifyInbound, WechatInboundError } from './inbound.ts';
+import { safeError } from './logSafe.ts';
 import type { WechatSettings } from './settings.ts';
 import { signatureMatches, timestampFresh } from './signature.ts';
 import { MAX_XML_BYTES, parseWechatXml, textReplyXml, type WechatFields, WechatXmlError } from './xml.ts';
@@ -66,7 +67,7 @@ export function wechatRoutes(opts: WechatRoutesOptions): FastifyPluginAsync {
         return reply.code(400).send('');
       }
       // Our own fault: Tencent's prescribed "cannot answer" (no retry storm, nothing shown), and a log line.
-      request.log.error({ channel: 'wechat', err }, 'wechat request failed');
+      request.log.error({ channel: 'wechat', error: safeError(err) }, 'wechat request failed');
       return reply.code(200).type('text/plain; charset=utf-8').send('success');
     });
     const { officialAccount, wecom } = opts.settings;

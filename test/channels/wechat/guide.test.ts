@@ -3,7 +3,8 @@ import type { App } from '../../../src/app.ts';
 import type { WechatEngine } from '../../../src/channels/wechat/guide.ts';
 import type { TencentClient } from '../../../src/channels/wechat/sim/tencentClient.ts';
 import type { Inbound } from '../../../src/dialogue/types.ts';
-import { type WechatHarness, wechatHarness } from './harness.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { ACCOUNT, type WechatHarness, wechatHarness } from './harness.ts';
 
 // The channel's own behaviour over real HTTP: the deadline and late replies, pages, letters on request,
 // receipts as links.
@@ -132,6 +133,31 @@ describe('deadline', () => {
     expect(b.text).toBe(a.text);
     expect(slow.calls.filter((c) => c.messageId === slow?.calls.at(-1)?.messageId)).toHaveLength(1);
     expect((await tencent.send({ type: 'text', content: '帮助' })).text).not.toContain('刚才来晚了');
+  });
+});
+
+describe('failures and logs', () => {
+  it('a failing engine: the user gets the apology; logs name the error without a stack, openid, text or key', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => lines.push(line) });
+    const h = await harness({
+      logger,
+      wrap: (engine) => ({
+        conversationOf: (c, u) => engine.conversationOf(c, u),
+        handle: async () => {
+          throw new Error('store exploded');
+        },
+      }),
+    });
+    const tencent = h.tencent('safe', 'oSecretOpenid42');
+    const reply = await tencent.send({ type: 'text', content: 'my order is A20261103001' });
+    expect(reply.text).toBe('抱歉，出了点问题，你的进度没有丢。请再发一次。');
+    await fetch(`${h.url}/wechat?signature=0&timestamp=1&nonce=1`, { method: 'POST', body: 'x' });
+    const log = lines.join('\n');
+    expect(log).toContain('store exploded');
+    expect(log).toContain(h.app.engine.conversationOf('wechat', 'oSecretOpenid42'));
+    for (const secret of ['oSecretOpenid42', 'A20261103001', ACCOUNT.WECHAT_ENCODING_AES_KEY, '    at '])
+      expect(log).not.toContain(secret);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type SimMode,
   TencentClient,
 } from '../../../src/channels/wechat/sim/tencentClient.ts';
+import type { Logger } from '../../../src/logger.ts';
 import { buildServer } from '../../../src/server.ts';
 import { testApp } from '../../support/app.ts';
 
@@ -44,6 +45,7 @@ export const PEER_CRYPTO: SimCrypto = {
 export interface WechatHarness {
   url: string;
   app: App;
+  dataDir: string;
   server: FastifyInstance;
   /** A simulated Tencent server for `mode`, posting as `user`. */
   tencent(mode: SimMode, user?: string, overrides?: Partial<SimAccount>): TencentClient;
@@ -58,9 +60,16 @@ export async function wechatHarness(
     env?: Record<string, string>;
     deadlineMs?: number;
     wrap?: (engine: App['engine']) => WechatEngine;
+    /** Where the app's logs go (default: nowhere). */
+    logger?: Logger;
+    /** An existing DATA_DIR (kept on close), to restart on the same database. */
+    dataDir?: string;
   } = {},
 ): Promise<WechatHarness> {
-  const t = testApp({ ...ACCOUNT, PUBLIC_URL: 'https://cancelmate.example.org', ...(opts.env ?? {}) });
+  const t = testApp(
+    { ...ACCOUNT, PUBLIC_URL: 'https://cancelmate.example.org', ...(opts.env ?? {}) },
+    { ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) },
+  );
   const { app } = t;
   const settings = wechatSettingsFrom(app.config);
   if (!settings) throw new Error('harness: no WeChat settings');
@@ -81,6 +90,7 @@ export async function wechatHarness(
   return {
     url,
     app,
+    dataDir: t.dataDir,
     server,
     tencent(mode, user, overrides = {}) {
       const wecom = mode === 'wecom';

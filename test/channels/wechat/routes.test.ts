@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatSignature } from '../../../src/channels/wechat/signature.ts';
 import { ACCOUNT, PEER_CRYPTO, type WechatHarness, wechatHarness } from './harness.ts';
@@ -140,5 +143,29 @@ describe('retries', () => {
     const [a, b] = [await tencent.deliver(ev), await tencent.deliver(ev)];
     expect(a.text).toBe(b.text);
     expect(h.stored('wechat', 'sequence')?.turn).toBe(turn + 2);
+  });
+
+  it('a retry after a restart gets the same reply from the engine’s processed ids, and changes nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cancelmate-wechat-restart-'));
+    try {
+      const first = await wechatHarness({ dataDir });
+      const tencent = first.tencent('wecom', 'restart');
+      await tencent.send({ type: 'event', event: 'subscribe' });
+      const request = tencent.build({ type: 'text', content: '1' });
+      const before = (await tencent.deliver(request)).text;
+      await first.close();
+      const second = await wechatHarness({ dataDir });
+      try {
+        const turn = second.stored('wecom', 'restart')?.turn;
+        const again = second.tencent('wecom', 'restart');
+        const after = await again.deliver({ ...request });
+        expect(after.text).toBe(before);
+        expect(second.stored('wecom', 'restart')?.turn).toBe(turn);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
