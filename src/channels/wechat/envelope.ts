@@ -23,12 +23,14 @@ export interface EnvelopeKeys {
 }
 
 /**
- * Why a request was refused: `signature` → 401, `malformed` → 400.
+ * Why a request was refused: 401 for the signature or replay checks, 400 for a body that is not a WeChat
+ * message. `signed` marks a refusal of a correctly signed request (Tencent's, or someone holding the token):
+ * usually a settings mismatch the operator should hear about, such as a changed EncodingAESKey.
  *
  * @example
  * const refusal: Refusal = { ok: false, status: 401, reason: 'msg_signature does not match' };
  */
-export type Refusal = { ok: false; status: 400 | 401; reason: string };
+export type Refusal = { ok: false; status: 400 | 401; reason: string; signed?: boolean };
 
 /**
  * The decrypted message's fields, or a {@link Refusal}.
@@ -63,7 +65,7 @@ function decryptFields(encrypt: string, keys: EnvelopeKeys): { ok: true; fields:
   try {
     return { ok: true, fields: parseWechatXml(decryptMessage(keys.aesKey, encrypt, keys.receiverId)) };
   } catch (err) {
-    return refuse(400, err);
+    return { ...refuse(400, err), signed: true };
   }
 }
 
@@ -88,7 +90,7 @@ export function openEchostr(
   try {
     return { ok: true, text: decryptMessage(keys.aesKey, echostr, keys.receiverId) };
   } catch (err) {
-    return refuse(400, err);
+    return { ...refuse(400, err), signed: true };
   }
 }
 

@@ -255,7 +255,9 @@ export class WechatGuide {
         const letter = view?.letters[work.n - 1];
         if (!view || !letter) return say.say('noMorePages');
         const pages = composeReplies([{ text: letter.text }], say.compose).pages;
-        this.views.set(userKey, { ...view, pages, next: 1 });
+        // A letter too long for one message: its pages come first, then the pages not read yet.
+        if (pages.length > 1)
+          this.views.set(userKey, { ...view, pages: [...pages, ...view.pages.slice(view.next)], next: 1 });
         return pages[0] ?? '';
       }
     }

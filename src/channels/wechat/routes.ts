@@ -113,10 +113,11 @@ function officialAccountRoutes(
     const receivedAt = now() - reply.elapsedTime;
     const q = request.query as Query;
     const body = xmlBody(request);
-    if (body === undefined) return refuse(reply, { ok: false, status: 400, reason: 'not an XML body' });
+    if (body === undefined)
+      return refuse(reply, { signed: true, ok: false, status: 400, reason: 'not an XML body' });
     const mode = q.encrypt_type === undefined || q.encrypt_type === 'raw' ? 'plain' : q.encrypt_type;
     if (mode !== 'plain' && mode !== 'aes')
-      return refuse(reply, { ok: false, status: 400, reason: 'unknown encrypt_type' });
+      return refuse(reply, { signed: true, ok: false, status: 400, reason: 'unknown encrypt_type' });
     if (mode === 'aes' && !keys) {
       if (!warned)
         logger.warn(
@@ -124,12 +125,14 @@ function officialAccountRoutes(
           'an encrypted message arrived but WECHAT_ENCODING_AES_KEY / WECHAT_APP_ID are not set: set them, or switch the account back to 明文模式',
         );
       warned = true;
+      // Warned once above; each further one is only a debug line.
       return refuse(reply, { ok: false, status: 400, reason: 'encrypted message without a configured key' });
     }
     const opened = mode === 'aes' && keys ? openEnvelope(body, q, keys) : parsePlain(body);
-    if (!opened.ok) return refuse(reply, opened);
+    if (!opened.ok) return refuse(reply, { ...opened, signed: true });
     const inbound = classify(opened.fields);
-    if (!inbound) return refuse(reply, { ok: false, status: 400, reason: 'not a WeChat message' });
+    if (!inbound)
+      return refuse(reply, { signed: true, ok: false, status: 400, reason: 'not a WeChat message' });
     const text = await guide.answer('wechat', inbound, receivedAt);
     if (!text) return reply.type('text/plain; charset=utf-8').send('success');
     const xml = textReplyXml({
@@ -206,6 +209,10 @@ function classify(fields: WechatFields) {
 }
 
 function refuse(reply: FastifyReply, refusal: Refusal): FastifyReply {
-  reply.log.debug({ channel: 'wechat', status: refusal.status, reason: refusal.reason }, 'refused');
+  const log = { channel: 'wechat', status: refusal.status, reason: refusal.reason };
+  // A signed request that still fails is a settings mismatch worth a warning; anything else is noise.
+  if (refusal.signed)
+    reply.log.warn(log, 'refused a signed WeChat request: check the WECHAT_* / WECOM_* settings');
+  else reply.log.debug(log, 'refused');
   return reply.code(refusal.status).header('cache-control', 'no-store').send('');
 }

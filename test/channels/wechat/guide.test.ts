@@ -170,6 +170,9 @@ describe('pages and letters', () => {
     const page1 = replies.at(-1) ?? '';
     expect(page1).toContain('【给商家的书面要求】');
     expect(page1).toMatch(/（第 1\/\d 页 · 回复 n 看下一页）$/);
+    // Asking for a letter in between does not lose the page not read yet.
+    const early = (await say(tencent, '信1'))[0];
+    expect(early?.startsWith('致 某某卡盟：')).toBe(true);
     const nextRequest = tencent.build({ type: 'text', content: 'n' });
     const page2 = (await tencent.deliver(nextRequest)).text ?? '';
     // A retried "n" gets the same page and does not skip one.
