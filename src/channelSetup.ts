@@ -5,6 +5,8 @@
 import type { App } from './app.ts';
 import type { ChannelHandle } from './channels/kit/channel.ts';
 import { type TelegramSettings, telegramChannel } from './channels/telegram/channel.ts';
+import { wechatChannel } from './channels/wechat/channel.ts';
+import { wechatSettingsFrom } from './channels/wechat/settings.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
@@ -43,5 +45,8 @@ export function enabledChannels(config: Config, app: App, logger: Logger): Chann
   // (polling) or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
   const telegram = telegramSettings(config);
   if (telegram) channels.push(telegramChannel({ settings: telegram, engine: app.engine, logger }));
+  // WeChat / WeCom: routes for /wechat and /wecom (whichever is configured); start/stop have nothing to do.
+  const wechat = wechatSettingsFrom(config);
+  if (wechat) channels.push(wechatChannel({ settings: wechat, engine: app.engine, logger }));
   return channels;
 }

@@ -67,7 +67,38 @@ const SETTINGS = {
     .url({ protocol: /^https?$/ })
     .optional()
     .describe('a Bot API server address such as http://127.0.0.1:8081'),
+  WECHAT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/)
+    .optional()
+    .describe('the Token from 公众平台 → 设置与开发 → 基本配置 → 服务器配置: 3–32 letters or digits'),
+  WECHAT_APP_ID: z
+    .string()
+    .regex(/^wx[0-9A-Za-z]{16}$/)
+    .optional()
+    .describe('the AppID (开发者ID) from 公众平台 → 设置与开发 → 基本配置, like wx5823bf96d3bd56c7'),
+  WECHAT_ENCODING_AES_KEY: aesKey('公众平台 → 设置与开发 → 基本配置 → 服务器配置'),
+  WECOM_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,32}$/)
+    .optional()
+    .describe('the Token from 企业微信管理后台 → 应用管理 → your app → 接收消息: up to 32 letters or digits'),
+  WECOM_CORP_ID: z
+    .string()
+    .regex(/^w[wx][0-9A-Za-z]{16}$/)
+    .optional()
+    .describe('the 企业ID from 企业微信管理后台 → 我的企业, like ww0123456789abcdef'),
+  WECOM_ENCODING_AES_KEY: aesKey('企业微信管理后台 → 应用管理 → your app → 接收消息'),
 } as const;
+
+/** An EncodingAESKey: exactly 43 letters or digits, as Tencent generates it (base64 of 32 bytes, no padding). */
+function aesKey(where: string) {
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/)
+    .optional()
+    .describe(`the 43-character EncodingAESKey (letters and digits) from ${where}`);
+}
 
 const ConfigSchema = z.object(SETTINGS);
 
@@ -95,7 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0]);
       const want = SETTINGS[key as keyof typeof SETTINGS]?.description ?? issue.message;
-      const shown = key.includes('TOKEN') || key.includes('SECRET') ? '(hidden)' : JSON.stringify(input[key]);
+      const shown = /TOKEN|SECRET|AES_KEY/.test(key) ? '(hidden)' : JSON.stringify(input[key]);
       problems.push(`${key}=${shown} is not valid: expected ${want}`);
     }
     throw new ConfigError(problems);
@@ -109,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(
       'PUBLIC_URL is required when TELEGRAM_MODE=webhook (the webhook is registered at PUBLIC_URL/telegram/webhook)',
     );
+  problems.push(...wechatProblems(c));
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
@@ -116,6 +148,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     FLOWS_DIR: resolve(c.FLOWS_DIR),
     LOCALES_DIR: resolve(c.LOCALES_DIR),
   };
+}
+
+/** Settings that only make sense together: the Official Account's and WeCom's. */
+function wechatProblems(c: Config): string[] {
+  const out: string[] = [];
+  if (!c.WECHAT_TOKEN && (c.WECHAT_APP_ID || c.WECHAT_ENCODING_AES_KEY))
+    out.push(
+      'WECHAT_TOKEN is required when WECHAT_APP_ID or WECHAT_ENCODING_AES_KEY is set (it signs every request)',
+    );
+  if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_APP_ID)
+    out.push(
+      'WECHAT_APP_ID is required when WECHAT_ENCODING_AES_KEY is set (safe mode checks each message is for this AppID)',
+    );
+  const wecom = {
+    WECOM_TOKEN: c.WECOM_TOKEN,
+    WECOM_CORP_ID: c.WECOM_CORP_ID,
+    WECOM_ENCODING_AES_KEY: c.WECOM_ENCODING_AES_KEY,
+  };
+  const missing = Object.entries(wecom).filter(([, v]) => !v);
+  if (missing.length > 0 && missing.length < 3)
+    out.push(
+      `${missing.map(([k]) => k).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required with the other WECOM_* settings (WeCom signs and encrypts every callback)`,
+    );
+  return out;
 }
 
 /** Loads `.env` from the working directory into process.env when present (real env wins). */

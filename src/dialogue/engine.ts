@@ -193,7 +193,7 @@ export class Engine {
   }
 
   /** The translator answering now, for a channel's own namespaces (the web page's `web`). */
-  get words(): Pick<Translator, 'ns' | 'tree'> {
+  get words(): Pick<Translator, 'ns' | 'tree' | 'list' | 'common'> {
     return this.deps.tr;
   }
 

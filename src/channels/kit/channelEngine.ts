@@ -12,7 +12,10 @@ import type { Lang } from '../../i18n/lang.ts';
  * @example
  * const door: ChannelEngine = engine;
  */
-export type ChannelEngine = Pick<Engine, 'handle' | 'conversationOf' | 'languageOf' | 'say' | 'langFromHint'>;
+export type ChannelEngine = Pick<
+  Engine,
+  'handle' | 'conversationOf' | 'languageOf' | 'say' | 'langFromHint' | 'words'
+>;
 
 /**
  * The engine with `handle` replaced (for tests that inject failures or delays).
@@ -27,6 +30,9 @@ export function withHandle(engine: ChannelEngine, handle: ChannelEngine['handle'
     languageOf: (channel, userId) => engine.languageOf(channel, userId),
     say: (lang, key, vars) => engine.say(lang, key, vars),
     langFromHint: (hint) => engine.langFromHint(hint),
+    get words() {
+      return engine.words;
+    },
   };
 }
 

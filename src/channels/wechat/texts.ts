@@ -1,0 +1,92 @@
+import type { Lang } from '../../i18n/lang.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import { normalize } from '../../understand/match.ts';
+import type { ComposeWords } from './compose.ts';
+
+/**
+ * The WeChat channel's own words, all from `wechat.*` in locales/<lang>/common.json: the numbered option
+ * line, the page footer, the letter hint, the "please send text" reply, receipt links, and `instead`, the
+ * list of engine or flow texts that talk about buttons (「点「跳过」」) with the wording to use where there
+ * is nothing to tap. Maintainers change any of them in the locale files.
+ *
+ * @example
+ * const say = wechatTexts(app.tr, 'zh-CN');
+ * say.compose.choiceLine(1, '取消会员'); // '回复 1：取消会员'
+ * say.isNextPage('n'); // true
+ * say.letterNumber('信2'); // 2
+ */
+export interface WechatTexts {
+  lang: Lang;
+  compose: ComposeWords;
+  /** A `wechat.<key>` string. */
+  say(key: string, vars?: Record<string, string | number>): string;
+  /** True when `text` asks for the next page (「n」). */
+  isNextPage(text: string): boolean;
+  /** The letter number `text` asks for (「信1」, 「L2」, "letter 1"), if it asks for one. */
+  letterNumber(text: string): number | undefined;
+  /** `text` with every button-talk passage replaced by the WeChat wording (see the module description). */
+  reword(text: string): string;
+}
+
+/**
+ * The translator parts the channel's words come from (`engine.words`).
+ *
+ * @example
+ * const words: WechatWords = app.engine.words;
+ */
+export type WechatWords = Pick<Translator, 'common' | 'list' | 'tree' | 'ns'>;
+
+/**
+ * See {@link WechatTexts}.
+ *
+ * @example
+ * wechatTexts(app.engine.words, 'en').say('sendText'); // 'I can only read text …'
+ */
+export function wechatTexts(tr: WechatWords, lang: Lang): WechatTexts {
+  const say = (key: string, vars?: Record<string, string | number>) => tr.common(lang, `wechat.${key}`, vars);
+  const nextWords = new Set(tr.list(lang, 'wechat.nextWords').map(normalize));
+  const letterWords = tr
+    .list(lang, 'wechat.letterWords')
+    .map(normalize)
+    .filter((w) => w.length > 0);
+  const swaps = insteadPairs(tr, lang);
+  return {
+    lang,
+    say,
+    compose: {
+      choiceLine: (n, label) => say('choiceLine', { n, label }),
+      labelLine: (label) => say('labelLine', { label }),
+      pageFooter: (page, pages) => say(page < pages ? 'pageFooter' : 'pageFooterLast', { page, pages }),
+      letterHint: (n) => say('letterHint', { n }),
+    },
+    isNextPage: (text) => nextWords.has(normalize(text)),
+    letterNumber(text) {
+      const t = normalize(text).replace(/\s+/g, '');
+      for (const w of letterWords) {
+        const m = t.startsWith(w) ? /^(\d{1,2})$/.exec(t.slice(w.length)) : null;
+        if (m) return Number(m[1]);
+      }
+      return undefined;
+    },
+    reword(text) {
+      let out = text;
+      for (const [from, to] of swaps) if (from && out.includes(from)) out = out.replaceAll(from, to);
+      return out;
+    },
+  };
+}
+
+/** `wechat.instead` as [original text, WeChat text] pairs; `flow:` keys are flow texts, others common ones. */
+function insteadPairs(tr: WechatWords, lang: Lang): [string, string][] {
+  const list = tr.tree(lang, 'common', 'wechat.instead');
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown) => {
+    const { key, text } = (item ?? {}) as { key?: unknown; text?: unknown };
+    if (typeof key !== 'string' || typeof text !== 'string') return [];
+    const original = key.startsWith('flow:') ? tr.ns(lang, 'flow', key.slice(5)) : tr.common(lang, key);
+    // A key that no longer exists translates to itself: skip it rather than replace the key's name.
+    return original && original !== key && original !== key.slice(5)
+      ? [[original, text] as [string, string]]
+      : [];
+  });
+}
