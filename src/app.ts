@@ -15,7 +15,7 @@ import { KEY_FILES, loadOrCreateKeyFile, loadOrCreateKeyPair, type ReceiptKeys }
 import { loadOrCreateSalt, SALT_FILE } from './store/identity.ts';
 import { type JobLock, soleInstance } from './store/jobLock.ts';
 import { type PurgeResult, type StorePort, StoreSetupError } from './store/port.ts';
-import { saltCheck } from './store/postgres/installation.ts';
+import { type InstallationSecrets, saltCheck } from './store/postgres/installation.ts';
 import { postgresJobLock } from './store/postgres/jobLock.ts';
 import { PostgresStore } from './store/postgres/postgresStore.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
@@ -71,19 +71,9 @@ export async function createApp(
   let keys: ReceiptKeys;
   let salt: string;
   try {
-    keys = secret(() =>
-      config.RECEIPT_KEY_FILE
-        ? loadOrCreateKeyFile(config.RECEIPT_KEY_FILE)
-        : loadOrCreateKeyPair(config.DATA_DIR),
-    );
-    salt = secret(() => loadOrCreateSalt(config.DATA_DIR, config.SALT_FILE));
+    ({ keys, salt } = loadSecrets(config));
     if (store instanceof PostgresStore)
-      await store.claimInstallation({
-        receiptKeyId: keys.keyId,
-        saltCheck: saltCheck(salt),
-        keyFile: config.RECEIPT_KEY_FILE ?? join(config.DATA_DIR, KEY_FILES.privateKey),
-        saltFile: config.SALT_FILE ?? join(config.DATA_DIR, SALT_FILE),
-      });
+      await store.claimInstallation(installationSecrets(config, keys, salt));
   } catch (err) {
     await jobs.close();
     await store.close();
@@ -160,6 +150,39 @@ const JOB_WORDS = {
   'start-failed': 'could not start here; trying again',
   'connection-failed': 'cannot reach the database to take part; trying again',
 } as const;
+
+/**
+ * The receipt signing key and the conversation salt: from RECEIPT_KEY_FILE and SALT_FILE when set (secrets
+ * mounted into every replica), else from DATA_DIR; created on first use. Throws StoreSetupError for a file
+ * the operator must fix.
+ *
+ * @example
+ * const { keys, salt } = loadSecrets(config);
+ */
+export function loadSecrets(config: Config): { keys: ReceiptKeys; salt: string } {
+  const keys = secret(() =>
+    config.RECEIPT_KEY_FILE
+      ? loadOrCreateKeyFile(config.RECEIPT_KEY_FILE)
+      : loadOrCreateKeyPair(config.DATA_DIR),
+  );
+  const salt = secret(() => loadOrCreateSalt(config.DATA_DIR, config.SALT_FILE));
+  return { keys, salt };
+}
+
+/**
+ * What a PostgreSQL database records of this installation's secrets (see store/postgres/installation.ts).
+ *
+ * @example
+ * await store.claimInstallation(installationSecrets(config, keys, salt));
+ */
+export function installationSecrets(config: Config, keys: ReceiptKeys, salt: string): InstallationSecrets {
+  return {
+    receiptKeyId: keys.keyId,
+    saltCheck: saltCheck(salt),
+    keyFile: config.RECEIPT_KEY_FILE ?? join(config.DATA_DIR, KEY_FILES.privateKey),
+    saltFile: config.SALT_FILE ?? join(config.DATA_DIR, SALT_FILE),
+  };
+}
 
 /** Runs a secret-file loader; its errors (unreadable, damaged, wrong mode) are the operator's to fix. */
 function secret<T>(load: () => T): T {

@@ -42,6 +42,15 @@ export function enabledChannels(config: Config, app: App, logger: Logger): Chann
   // Telegram: `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner
   // (polling) or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
   const telegram = telegramSettings(config);
-  if (telegram) channels.push(telegramChannel({ settings: telegram, engine: app.engine, logger }));
+  if (telegram)
+    channels.push(
+      telegramChannel({
+        settings: telegram,
+        engine: app.engine,
+        logger,
+        // Several replicas on one database: only one long-polls Telegram at a time (the others take over).
+        ...(app.jobs.shared ? { runWhenLeader: (job, start) => app.jobs.whenLeader(job, start) } : {}),
+      }),
+    );
   return channels;
 }

@@ -68,13 +68,9 @@ export function soleInstance(): JobLock {
     async whenLeader(_job, start) {
       const stop = await start();
       running.add(stop);
-      let stopped = false;
       return {
         async stop() {
-          if (stopped) return;
-          stopped = true;
-          running.delete(stop);
-          await stop();
+          if (running.delete(stop)) await stop();
         },
       };
     },
