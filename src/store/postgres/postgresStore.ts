@@ -4,11 +4,12 @@
  * 1. `BEGIN` and a transaction advisory lock on a hash of the conversation id — every replica handling
  *    this conversation (a redelivered message, the same user on two replicas) waits here, so the
  *    conversation advances once per message; the lock also covers conversations that have no row yet;
- * 2. one query fetches the conversation's row (`FOR UPDATE`, so the retention purge waits for us or we for
- *    it) and the de-duplication record of the message;
- * 3. `work` runs synchronously against a {@link BufferedTx}; when it reads something not fetched, that is
+ *    in the same round trip, the conversation's row (`FOR UPDATE`, so the retention purge waits for us or
+ *    we for it) and the de-duplication record of the message;
+ * 2. `work` runs synchronously against a {@link BufferedTx}; when it reads something not fetched, that is
  *    fetched and `work` runs again from the start;
- * 4. the buffered writes are flushed (chain hashes computed from the locked row) and the transaction commits.
+ * 3. the buffered writes are flushed (chain hashes computed from the locked row) and the transaction
+ *    commits, in one more round trip.
  *
  * A deadlock, serialization failure or lock timeout is retried up to {@link MAX_ATTEMPTS} times with
  * jitter; then the error propagates (the engine apologises). Transactions of one conversation inside one
@@ -22,7 +23,14 @@ import { explainConnectError, openPool, type PgClient, type Pool } from './conne
 import { claimInstallation, type InstallationSecrets } from './installation.ts';
 import { conversationLockKey } from './lockKeys.ts';
 import { migratePostgres } from './migrations.ts';
-import { fetchConversation, fetchNeeds, flushWrites, type ReceiptRow, toReceipt } from './statements.ts';
+import {
+  fetchConversation,
+  fetchNeeds,
+  flushAndCommit,
+  lockAndFetch,
+  type ReceiptRow,
+  toReceipt,
+} from './statements.ts';
 
 /**
  * How many times a transaction is tried when PostgreSQL reports a deadlock, a serialization failure or a
@@ -90,11 +98,10 @@ export class PostgresStore implements StorePort {
     return this.queued(conversationId, () =>
       withRetry(() =>
         this.withClient(async (client) => {
-          await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${conversationLockKey(conversationId)})`);
-          const fetched = await fetchConversation(client, conversationId, hint?.messageId, true);
+          const key = conversationLockKey(conversationId);
+          const fetched = await lockAndFetch(client, conversationId, key, hint?.messageId);
           const { result, tx } = await runWork(client, conversationId, fetched, work);
-          await flushWrites(client, tx);
-          await client.query('COMMIT');
+          await flushAndCommit(client, tx);
           return result;
         }),
       ),

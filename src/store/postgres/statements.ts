@@ -2,6 +2,8 @@
  * The SQL the PostgreSQL store runs inside a conversation's transaction: fetching what `work` reads and
  * flushing what it wrote. Frequent statements are named, so each connection prepares them once.
  */
+
+import { escapeLiteral } from 'pg';
 import { GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
 import type { StoredReceipt } from '../port.ts';
 import type { BufferedTx, Fetched, Need, Write } from './bufferedTx.ts';
@@ -45,13 +47,7 @@ export async function fetchConversation(
   messageId: string | undefined,
   forUpdate: boolean,
 ): Promise<Fetched> {
-  const { rows } = await client.query<{
-    channel: string | null;
-    state: string | null;
-    seq: number | null;
-    head: string | null;
-    record: string | null;
-  }>({
+  const { rows } = await client.query<FetchedRow>({
     name: forUpdate ? 'cm_fetch_locked' : 'cm_fetch',
     text: `SELECT c.channel, c.state, c.seq, c.head, p.record
       FROM (SELECT 1) AS one
@@ -59,7 +55,18 @@ export async function fetchConversation(
       LEFT JOIN processed p ON p.conversation_id = $1 AND p.message_id = $2`,
     values: [id, messageId ?? null],
   });
-  const r = rows[0];
+  return fromRow(rows[0], messageId);
+}
+
+type FetchedRow = {
+  channel: string | null;
+  state: string | null;
+  seq: number | null;
+  head: string | null;
+  record: string | null;
+};
+
+function fromRow(r: FetchedRow | undefined, messageId: string | undefined): Fetched {
   const row =
     r && r.state !== null && r.channel !== null
       ? { channel: r.channel, state: r.state, seq: r.seq ?? 0, head: r.head ?? GENESIS }
@@ -110,100 +117,117 @@ export async function fetchNeeds(
 }
 
 /**
- * Writes what one run of `work` buffered, in order. The last save after the last forget also sets where the
- * transcript chain ends (seq and head, as computed from the locked row), so a usual message is one upsert,
- * one transcript insert and one processed insert.
+ * `BEGIN`, the conversation's transaction lock, and {@link fetchConversation}'s query (locking the row), as one
+ * round trip: values are inlined as escaped literals (node-postgres' escapeLiteral), since a parameterised
+ * query cannot carry several statements.
  *
  * @example
- * await flushWrites(client, tx);
+ * const fetched = await lockAndFetch(client, 'c_1', '0f3c…', 'u1001');
  */
-export async function flushWrites(client: PgClient, tx: BufferedTx): Promise<void> {
+export async function lockAndFetch(
+  client: PgClient,
+  id: string,
+  lockKey: string,
+  messageId: string | undefined,
+): Promise<Fetched> {
+  const results = (await client.query(
+    `BEGIN; SELECT pg_advisory_xact_lock(${lockKey}); SELECT c.channel, c.state, c.seq, c.head, p.record
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT channel, state, seq, head FROM conversations WHERE id = ${lit(id)} FOR UPDATE) AS c ON true
+      LEFT JOIN processed p ON p.conversation_id = ${lit(id)} AND p.message_id = ${lit(messageId ?? null)}`,
+  )) as unknown as { rows: FetchedRow[] }[];
+  return fromRow(results.at(-1)?.rows[0], messageId);
+}
+
+/**
+ * Writes what one run of `work` buffered, in order, and commits — one round trip (literals inlined, as in
+ * {@link lockAndFetch}); a failing statement skips the rest and the caller rolls back. The last save after
+ * the last forget also sets where the transcript chain ends (seq and head, computed from the locked row).
+ *
+ * @example
+ * await flushAndCommit(client, tx);
+ */
+export async function flushAndCommit(client: PgClient, tx: BufferedTx): Promise<void> {
   const id = tx.conversationId;
   const writes = mergeAppends(tx.writes);
   const end = tx.chainEnd;
   const lastForget = writes.findLastIndex((w) => w.op === 'forget');
   const lastSave = writes.findLastIndex((w) => w.op === 'save');
   const saveSetsChain = end.exists && lastSave > lastForget;
-  for (const [i, w] of writes.entries()) await flushOne(client, id, w, i === lastSave && saveSetsChain, end);
+  const sql = writes.flatMap((w, i) => statementsFor(id, w, i === lastSave && saveSetsChain, end));
   const appendedSince = writes.some((w, i) => i > lastForget && w.op === 'append');
   if (end.exists && !saveSetsChain && appendedSince)
-    await client.query({
-      name: 'cm_chain_end',
-      text: 'UPDATE conversations SET seq = $2, head = $3 WHERE id = $1',
-      values: [id, end.seq, end.head],
-    });
+    sql.push(`UPDATE conversations SET seq = ${lit(end.seq)}, head = ${lit(end.head)} WHERE id = ${lit(id)}`);
+  sql.push('COMMIT');
+  await client.query(sql.join(';\n'));
 }
 
-async function flushOne(
-  client: PgClient,
+function statementsFor(
   id: string,
   w: Write,
   withChain: boolean,
   end: { seq: number; head: string },
-): Promise<void> {
+): string[] {
   switch (w.op) {
     case 'save':
-      await client.query({
-        name: withChain ? 'cm_save_chain' : 'cm_save',
-        text: `INSERT INTO conversations (id, channel, state, seq, head, created_at, updated_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $6)
+      return [
+        `INSERT INTO conversations (id, channel, state, seq, head, created_at, updated_at)
+          VALUES (${lit(id)}, ${lit(w.channel)}, ${lit(w.state)}, ${lit(withChain ? end.seq : 0)}, ${lit(withChain ? end.head : GENESIS)}, ${lit(w.at)}, ${lit(w.at)})
           ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at${
             withChain ? ', seq = excluded.seq, head = excluded.head' : ''
           }`,
-        values: [id, w.channel, w.state, withChain ? end.seq : 0, withChain ? end.head : GENESIS, w.at],
-      });
-      return;
-    case 'append': {
-      const e = w.entries;
-      await client.query({
-        name: 'cm_append',
-        text: `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash)
-          SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-        values: [
-          id,
-          e.map((x) => x.seq),
-          e.map((x) => x.at),
-          e.map((x) => x.dir),
-          e.map((x) => x.text),
-          e.map((x) => (x.choices ? JSON.stringify(x.choices) : null)),
-          e.map((x) => x.prev),
-          e.map((x) => x.hash),
-        ],
-      });
-      return;
-    }
+      ];
+    case 'append':
+      return [
+        `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash) VALUES ${w.entries
+          .map(
+            (e) =>
+              `(${[id, e.seq, e.at, e.dir, e.text, e.choices ? JSON.stringify(e.choices) : null, e.prev, e.hash].map(lit).join(', ')})`,
+          )
+          .join(', ')}`,
+      ];
     case 'processed':
-      await insertProcessed(client, id, w.messageId, w.record, w.at);
-      return;
+      return [insertProcessed(id, w.messageId, w.record, w.at)];
     case 'receipt':
-      await client.query({
-        name: 'cm_receipt',
-        text: 'INSERT INTO receipts (id, conversation_id, token_hash, receipt, created_at) VALUES ($1, $2, $3, $4, $5)',
-        values: [w.receipt.id, id, w.receipt.tokenHash, w.receipt.json, new Date(w.receipt.createdAt)],
-      });
-      return;
+      return [
+        `INSERT INTO receipts (id, conversation_id, token_hash, receipt, created_at) VALUES (${[
+          w.receipt.id,
+          id,
+          w.receipt.tokenHash,
+          w.receipt.json,
+          new Date(w.receipt.createdAt),
+        ]
+          .map(lit)
+          .join(', ')})`,
+      ];
     case 'forget':
-      await client.query({
-        name: 'cm_forget_conversation',
-        text: 'DELETE FROM conversations WHERE id = $1',
-        values: [id],
-      });
-      await client.query({
-        name: 'cm_forget_processed',
-        text: 'DELETE FROM processed WHERE conversation_id = $1',
-        values: [id],
-      });
-      await insertProcessed(client, id, w.keepMessageId, w.tombstone, w.at);
-      return;
+      return [
+        `DELETE FROM conversations WHERE id = ${lit(id)}`,
+        `DELETE FROM processed WHERE conversation_id = ${lit(id)}`,
+        insertProcessed(id, w.keepMessageId, w.tombstone, w.at),
+      ];
   }
 }
 
-async function insertProcessed(client: PgClient, id: string, messageId: string, record: string, at: Date) {
-  await client.query({
-    name: 'cm_mark_processed',
-    text: 'INSERT INTO processed (conversation_id, message_id, record, at) VALUES ($1, $2, $3, $4)',
-    values: [id, messageId, record, at],
-  });
+function insertProcessed(id: string, messageId: string, record: string, at: Date): string {
+  return `INSERT INTO processed (conversation_id, message_id, record, at) VALUES (${[id, messageId, record, at].map(lit).join(', ')})`;
+}
+
+/**
+ * A value as an SQL literal: text through node-postgres' escapeLiteral, whole numbers as digits, a time as a
+ * timestamptz literal, null as NULL. Anything else is refused.
+ *
+ * @example
+ * lit("it's"); // "'it''s'"
+ */
+export function lit(value: string | number | Date | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${value}`);
+    return String(value);
+  }
+  if (value instanceof Date) return `${escapeLiteral(value.toISOString())}::timestamptz`;
+  return escapeLiteral(value);
 }
 
 /** Adjacent appends become one insert. */

@@ -102,6 +102,35 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgresStore', () => {
     expect(rows.map((r) => r.text)).toEqual(['one', `run ${runs}`]);
   });
 
+  it('stores any text verbatim: quotes, backslashes, SQL, newlines, emoji (values are escaped literals)', async () => {
+    const url = await database();
+    const store = await open(url);
+    const nasty = `it's \\'; DROP TABLE conversations; -- \\x00 E'\\n' "q" 😀\n第二行 $$ $1`;
+    const id = `c_'${nasty}`;
+    await store.transact(
+      id,
+      (tx) => {
+        tx.save(nasty, nasty, t0);
+        tx.append([{ at: nasty, dir: 'in', text: nasty, choices: [nasty] }]);
+        tx.markProcessed(nasty, nasty, t0);
+        tx.insertReceipt({ id: nasty, tokenHash: nasty, json: nasty, createdAt: t0.toISOString() });
+      },
+      { messageId: nasty },
+    );
+    const back = await store.transact(id, (tx) => [tx.load(), tx.processed(nasty), tx.transcript()[0]], {
+      messageId: nasty,
+    });
+    expect(back[0]).toBe(nasty);
+    expect(back[1]).toBe(nasty);
+    expect(back[2]).toMatchObject({ at: nasty, text: nasty, choices: [nasty] });
+    expect((await store.receipt(nasty))?.json).toBe(nasty);
+    const tables = await pgRows<{ n: string }>(
+      url,
+      "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'conversations'",
+    );
+    expect(tables[0]?.n).toBe('1');
+  });
+
   it('keeps the conversation row, chain end and transcript in step (seq, head)', async () => {
     const url = await database();
     const store = await open(url);
