@@ -20,7 +20,12 @@ import { jobLockKey } from './lockKeys.ts';
  */
 export const JOB_POLL_MS = 2_000;
 
-/** The server ends the job connection's session after this long without a query from us. */
+/**
+ * The server ends the job connection's session after this long without a query from us (PostgreSQL 14+).
+ *
+ * @example
+ * await client.query(`SET idle_session_timeout = ${SILENT_SESSION_MS}`);
+ */
 export const SILENT_SESSION_MS = 10_000;
 
 /**

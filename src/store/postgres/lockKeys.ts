@@ -5,7 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The first integer of every two-integer key CancelMate takes ('CMjb' in ASCII). */
+/**
+ * The first integer of every two-integer key CancelMate takes ('CMjb' in ASCII).
+ *
+ * @example
+ * SELECT * FROM pg_locks WHERE locktype = 'advisory' AND classid = 1129146978; -- CancelMate's job locks
+ */
 export const LOCK_CLASS = 0x434d6a62;
 
 /**

@@ -20,7 +20,12 @@ export interface PgMigration {
   sql: string;
 }
 
-/** Every migration, oldest first. */
+/**
+ * Every migration, oldest first.
+ *
+ * @example
+ * PG_MIGRATIONS.at(-1)?.version; // the schema version this release expects
+ */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,

@@ -9,7 +9,12 @@ import type { StoredReceipt } from '../port.ts';
 import type { BufferedTx, Fetched, Need, Write } from './bufferedTx.ts';
 import type { PgClient } from './connection.ts';
 
-/** A receipts row as selected. */
+/**
+ * A receipts row as selected.
+ *
+ * @example
+ * const { rows } = await client.query<ReceiptRow>('SELECT * FROM receipts WHERE id = $1', [id]);
+ */
 export interface ReceiptRow {
   id: string;
   conversation_id: string;
