@@ -37,6 +37,7 @@ export async function benchPostgres(
   const dir = mkdtempSync(join(tmpdir(), 'cancelmate-bench-pg-'));
   const db = await createDatabase(adminUrl);
   try {
+    const pgBaselineNs = await baselineTransaction(db.url);
     const handleNs = await handlePerMessage(db.url, join(dir, 'app'));
     const sqlite = await throughput([{ DATA_DIR: join(dir, 'sqlite') }]);
     await db.reset();
@@ -55,7 +56,10 @@ export async function benchPostgres(
     const rate = (r: number) => `${r.toFixed(0).padStart(7)} msg/s`;
     console.log('\nPostgreSQL (informational)');
     console.log(
-      `${'engine.handle per message, PostgreSQL'.padEnd(54)} ${us(handleNs)} ${(handleNs / ref.baselineNs).toFixed(1).padStart(10)}   ${(handleNs / ref.sqliteHandleNs).toFixed(1)}× SQLite's`,
+      `${'baseline: one PostgreSQL transaction (write + read 1 KB)'.padEnd(54)} ${us(pgBaselineNs)} ${(pgBaselineNs / ref.baselineNs).toFixed(1).padStart(10)}   (a durable commit: the WAL is flushed to disk)`,
+    );
+    console.log(
+      `${'engine.handle per message, PostgreSQL'.padEnd(54)} ${us(handleNs)} ${(handleNs / ref.baselineNs).toFixed(1).padStart(10)}   ${(handleNs / ref.sqliteHandleNs).toFixed(1)}× SQLite's, ${(handleNs / pgBaselineNs).toFixed(1)}× its baseline`,
     );
     console.log(`${`HTTP throughput, ${USERS} users: one SQLite process`.padEnd(54)} ${rate(sqlite)}`);
     console.log(
@@ -67,6 +71,37 @@ export async function benchPostgres(
   } finally {
     await db.drop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One transaction writing and reading a ~1 KB row, as the SQLite baseline does, on a table of its own. */
+async function baselineTransaction(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE bench_baseline (id serial PRIMARY KEY, body text NOT NULL)');
+    const body = 'x'.repeat(1024);
+    const once = async () => {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: number }>({
+        name: 'bench_ins',
+        text: 'INSERT INTO bench_baseline (body) VALUES ($1) RETURNING id',
+        values: [body],
+      });
+      await client.query({
+        name: 'bench_sel',
+        text: 'SELECT body FROM bench_baseline WHERE id = $1',
+        values: [rows[0]?.id],
+      });
+      await client.query('COMMIT');
+    };
+    for (let i = 0; i < 50; i += 1) await once();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 500; i += 1) await once();
+    return Number(process.hrtime.bigint() - start) / 500;
+  } finally {
+    await client.query('DROP TABLE IF EXISTS bench_baseline');
+    await client.end();
   }
 }
 
