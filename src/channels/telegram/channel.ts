@@ -58,8 +58,9 @@ export type RunWhenLeader = (
 
 /**
  * See {@link TelegramChannel}. With `runWhenLeader`, long polling runs only while this replica holds the
- * `telegram-polling` job (Telegram allows one poller per bot); webhooks work on every replica. Throws WebhookSecretError in webhook mode without a secret; `start` throws
- * WebhookUrlError for a webhook base URL that is not https.
+ * `telegram-polling` job (Telegram allows one poller per bot); webhooks work on every replica. Throws
+ * WebhookSecretError in webhook mode without a secret; `start` throws WebhookUrlError for a webhook base
+ * URL that is not https.
  *
  * @example
  * ```ts
