@@ -15,6 +15,7 @@ import { KEY_FILES, loadOrCreateKeyFile, loadOrCreateKeyPair, type ReceiptKeys }
 import { loadOrCreateSalt, SALT_FILE } from './store/identity.ts';
 import { type JobLock, soleInstance } from './store/jobLock.ts';
 import { type PurgeResult, type StorePort, StoreSetupError } from './store/port.ts';
+import { NeedData } from './store/postgres/bufferedTx.ts';
 import { type InstallationSecrets, saltCheck } from './store/postgres/installation.ts';
 import { postgresJobLock } from './store/postgres/jobLock.ts';
 import { PostgresStore } from './store/postgres/postgresStore.ts';
@@ -89,7 +90,12 @@ export async function createApp(
     salt,
     defaultLang: config.DEFAULT_LANG,
     clock,
-    onError: (err, info) => logger.error({ err, ...info }, 'message failed; nothing was changed'),
+    onError: (err, info) => {
+      // PostgreSQL: a run of the engine's work that read data not fetched yet is run again, and its
+      // failures are not the message's (see store/postgres/bufferedTx.ts).
+      if (err instanceof NeedData) return;
+      logger.error({ err, ...info }, 'message failed; nothing was changed');
+    },
     onHandled: (info) => logger.info(info, 'message handled'),
   });
   const day = 24 * 3600_000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, createApp } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createLogger } from '../../../src/logger.ts';
+import { createLogger, type Logger } from '../../../src/logger.ts';
 import { ROOT } from '../../support/app.ts';
 import { createTestDatabase } from './testDatabase.ts';
 
@@ -16,7 +16,7 @@ import { createTestDatabase } from './testDatabase.ts';
  */
 export async function pgTestApp(
   env: Record<string, string> = {},
-  opts: { clock?: () => Date; url?: string } = {},
+  opts: { clock?: () => Date; url?: string; logger?: Logger } = {},
 ): Promise<{ app: App; url: string; dataDir: string; cleanup(): Promise<void> }> {
   const db = opts.url ? undefined : await createTestDatabase();
   const url = opts.url ?? db?.url ?? '';
@@ -30,7 +30,7 @@ export async function pgTestApp(
     ...env,
   });
   const app = await createApp(config, {
-    logger: createLogger('silent'),
+    logger: opts.logger ?? createLogger('silent'),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return {

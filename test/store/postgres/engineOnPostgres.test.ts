@@ -5,21 +5,39 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
+import type { Reply } from '../../../src/dialogue/types.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { conversationLockKey } from '../../../src/store/postgres/lockKeys.ts';
 import { PostgresStore } from '../../../src/store/postgres/postgresStore.ts';
 import { ROOT } from '../../support/app.ts';
+import { WRONGFUL_WITH_FACTS } from '../../support/scripts.ts';
+import { pgTestApp } from './pgApp.ts';
 import { announceSkip, createTestDatabase, TEST_DATABASE_URL } from './testDatabase.ts';
 
-announceSkip('the apology when a conversation stays locked past the retries');
+announceSkip('the engine on PostgreSQL: receipts without false alarms, the apology past the retries');
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-describe.skipIf(!TEST_DATABASE_URL)('the engine on PostgreSQL when the lock cannot be had', () => {
-  it('apologises and changes nothing; the same message is answered once the lock is free', async () => {
+describe.skipIf(!TEST_DATABASE_URL)('the engine on PostgreSQL', () => {
+  it('issues a receipt (a transaction run again for the transcript) without logging a failure', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+    const t = await pgTestApp({}, { logger });
+    cleanups.push(t.cleanup);
+    let receipt: Reply['receipt'];
+    for (const [i, text] of WRONGFUL_WITH_FACTS.zh.entries())
+      receipt ??= (
+        await t.app.engine.handle({ channel: 'web', userId: 'alice', messageId: `m${i}`, text })
+      ).replies.find((r) => r.receipt)?.receipt;
+    expect(receipt).toBeDefined();
+    expect(lines.filter((l) => l.includes('"level":50'))).toEqual([]);
+    expect(lines.filter((l) => l.includes('"effect":"receipt"'))).toHaveLength(1);
+  });
+
+  it('apologises and changes nothing when the lock cannot be had; the same message is answered once it is free', async () => {
     const db = await createTestDatabase();
     cleanups.push(db.drop);
     const dataDir = mkdtempSync(join(tmpdir(), 'cancelmate-pg-apology-'));
