@@ -166,13 +166,23 @@ const JOB_WORDS = {
  * const { keys, salt } = loadSecrets(config);
  */
 export function loadSecrets(config: Config): { keys: ReceiptKeys; salt: string } {
-  const keys = secret(() =>
+  const keys = loadReceiptKeys(config);
+  const salt = secret(() => loadOrCreateSalt(config.DATA_DIR, config.SALT_FILE));
+  return { keys, salt };
+}
+
+/**
+ * The receipt signing key alone (RECEIPT_KEY_FILE, else DATA_DIR), created on first use.
+ *
+ * @example
+ * process.stdout.write(loadReceiptKeys(config).publicKeyPem);
+ */
+export function loadReceiptKeys(config: Config): ReceiptKeys {
+  return secret(() =>
     config.RECEIPT_KEY_FILE
       ? loadOrCreateKeyFile(config.RECEIPT_KEY_FILE)
       : loadOrCreateKeyPair(config.DATA_DIR),
   );
-  const salt = secret(() => loadOrCreateSalt(config.DATA_DIR, config.SALT_FILE));
-  return { keys, salt };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp, installationSecrets, loadSecrets } from './app.ts';
+import { createApp, installationSecrets, loadReceiptKeys, loadSecrets } from './app.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { loadFlowBundle } from './flows/bundle.ts';
@@ -114,7 +114,7 @@ function receipt(args: string[]): number {
   const [sub, file] = positionals;
   const config = loadConfig(process.env);
   if (sub === 'pubkey') {
-    process.stdout.write(loadSecrets(config).keys.publicKeyPem);
+    process.stdout.write(loadReceiptKeys(config).publicKeyPem);
     return 0;
   }
   if (sub !== 'verify' || !file) {
