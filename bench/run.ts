@@ -14,6 +14,7 @@ import type { ConversationState } from '../src/dialogue/conversation.ts';
 import { step } from '../src/dialogue/step.ts';
 import { createLogger } from '../src/logger.ts';
 import { openDatabase } from '../src/store/sqlite/database.ts';
+import { benchPostgres } from './postgres.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const TARGETS = {
@@ -126,6 +127,10 @@ try {
     `heap after 2,000 more conversations / heap before ${heapGrowth.toFixed(2).padStart(19)} ≤ ${TARGETS.heapGrowth}${heapMiss ? '  MISSED' : ''}${global.gc ? '' : '  (run with --expose-gc for a steadier figure)'}`,
   );
   process.exitCode = failed ? 1 : 0;
+  // PostgreSQL rows when a server is at hand (a role that may create databases; see bench/README.md).
+  const pgUrl = process.env.CANCELMATE_BENCH_DATABASE_URL || process.env.CANCELMATE_TEST_DATABASE_URL;
+  if (pgUrl) await benchPostgres(pgUrl, { baselineNs, sqliteHandleNs: handleNs });
+  else console.log('\nPostgreSQL rows skipped: set CANCELMATE_TEST_DATABASE_URL (see bench/README.md).');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -44,7 +44,16 @@ export function enabledChannels(config: Config, app: App, logger: Logger): Chann
   // Telegram: `routes` mounts POST /telegram/webhook in webhook mode; `start` runs the grammY runner
   // (polling) or calls setWebhook on `${baseUrl}telegram/webhook`; `stop` stops the runner.
   const telegram = telegramSettings(config);
-  if (telegram) channels.push(telegramChannel({ settings: telegram, engine: app.engine, logger }));
+  if (telegram)
+    channels.push(
+      telegramChannel({
+        settings: telegram,
+        engine: app.engine,
+        logger,
+        // Several replicas on one database: only one long-polls Telegram at a time (the others take over).
+        ...(app.jobs.shared ? { runWhenLeader: (job, start) => app.jobs.whenLeader(job, start) } : {}),
+      }),
+    );
   // WeChat / WeCom: routes for /wechat and /wecom (whichever is configured); start/stop have nothing to do.
   const wechat = wechatSettingsFrom(config);
   if (wechat) channels.push(wechatChannel({ settings: wechat, engine: app.engine, logger }));

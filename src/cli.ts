@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from './app.ts';
+import { createApp, installationSecrets, loadReceiptKeys, loadSecrets } from './app.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
@@ -9,6 +9,8 @@ import { FLOWS_USAGE, runFlowsCommand } from './maintain/flowsCli.ts';
 import { loadOrCreateKeyPair } from './receipts/keys.ts';
 import { verifyReceiptFile } from './receipts/verifyFile.ts';
 import { StoreSetupError } from './store/port.ts';
+import { describeTarget } from './store/postgres/connection.ts';
+import { copySqliteToPostgres } from './store/postgres/copyFromSqlite.ts';
 
 /**
  * `npm run chat | flows | receipt -- …`: the command-line entry point.
@@ -17,11 +19,13 @@ import { StoreSetupError } from './store/port.ts';
  * // npm run chat -- --lang en --user alice --data-dir /tmp/cm
  * // npm run flows -- check            (every check; see src/maintain/flowsCli.ts for the others)
  * // npm run flows -- diff main
+ * // DATABASE_URL=postgres://… npm run db -- migrate-to-postgres --data-dir ./data
  */
 const USAGE = `Usage:
   cli chat [--lang zh-CN|en] [--user ID] [--data-dir DIR]
 ${FLOWS_USAGE}  cli receipt verify FILE [--pubkey FILE]
   cli receipt pubkey
+  cli db migrate-to-postgres [--data-dir DIR]    (DATABASE_URL names the PostgreSQL database)
 `;
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad flows, configuration or usage. */
@@ -32,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'chat') return await chat(rest);
     if (cmd === 'flows') return flows(rest);
     if (cmd === 'receipt') return receipt(rest);
+    if (cmd === 'db') return await db(rest);
     process.stderr.write(USAGE);
     return 2;
   } catch (err) {
@@ -104,7 +109,7 @@ function receipt(args: string[]): number {
   const [sub, file] = positionals;
   const config = loadConfig(process.env);
   if (sub === 'pubkey') {
-    process.stdout.write(loadOrCreateKeyPair(config.DATA_DIR).publicKeyPem);
+    process.stdout.write(loadReceiptKeys(config).publicKeyPem);
     return 0;
   }
   if (sub !== 'verify' || !file) {
@@ -123,6 +128,52 @@ function receipt(args: string[]): number {
   }
   process.stderr.write(`invalid (${result.failure}): ${result.message}\n`);
   return VERIFY_EXIT[result.failure];
+}
+
+/**
+ * `db migrate-to-postgres`: copies the SQLite installation in DATA_DIR into the (empty) PostgreSQL database
+ * of DATABASE_URL and verifies every chain (src/store/postgres/copyFromSqlite.ts). Exit 0 copied, 1 a chain
+ * did not verify (nothing copied), 2 something to fix first.
+ */
+async function db(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'data-dir': { type: 'string' } },
+  });
+  if (positionals[0] !== 'migrate-to-postgres' || positionals.length > 1) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const config = loadConfig({
+    ...process.env,
+    ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
+  });
+  const url = config.DATABASE_URL;
+  if (!url) {
+    process.stderr.write(
+      'Set DATABASE_URL to the PostgreSQL database to copy into (postgres://user:password@host:5432/database); create it empty first.\n',
+    );
+    return 2;
+  }
+  const { keys, salt } = loadSecrets(config);
+  const secrets = installationSecrets(config, keys, salt);
+  let report: Awaited<ReturnType<typeof copySqliteToPostgres>>;
+  try {
+    report = await copySqliteToPostgres({ dataDir: config.DATA_DIR, url, secrets });
+  } catch (err) {
+    if (err instanceof StoreSetupError) throw err;
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `Copied ${config.DATA_DIR} into the ${describeTarget(url)}: ${report.conversations} conversations, ` +
+      `${report.transcript} transcript entries (every chain verifies), ${report.processed} de-duplication records, ` +
+      `${report.receipts} receipts.\n` +
+      `Next: start every replica with DATABASE_URL set, RECEIPT_KEY_FILE=${secrets.keyFile} and SALT_FILE=${secrets.saltFile} ` +
+      '(copies of these two files on each machine; docs/deploy.md, "Several replicas").\n',
+  );
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

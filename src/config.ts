@@ -89,6 +89,11 @@ const SETTINGS = {
     .optional()
     .describe('the 企业ID from 企业微信管理后台 → 我的企业, like ww0123456789abcdef'),
   WECOM_ENCODING_AES_KEY: aesKey('企业微信管理后台 → 应用管理 → your app → 接收消息'),
+  // Several replicas on one PostgreSQL database (docs/deploy.md, "Several replicas"). DATABASE_URL is checked
+  // in databaseProblems below, so that a bad one is never echoed with its password.
+  DATABASE_URL: z.string().optional().describe('postgres://user:password@host:5432/database'),
+  RECEIPT_KEY_FILE: z.string().min(1).optional().describe('a file path (an Ed25519 private key in PEM)'),
+  SALT_FILE: z.string().min(1).optional().describe('a file path (secret text of at least 32 bytes)'),
 } as const;
 
 /** An EncodingAESKey: exactly 43 letters or digits, as Tencent generates it (base64 of 32 bytes, no padding). */
@@ -141,12 +146,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'PUBLIC_URL is required when TELEGRAM_MODE=webhook (the webhook is registered at PUBLIC_URL/telegram/webhook)',
     );
   problems.push(...wechatProblems(c));
+  problems.push(...databaseProblems(c));
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
     DATA_DIR: resolve(c.DATA_DIR),
     FLOWS_DIR: resolve(c.FLOWS_DIR),
     LOCALES_DIR: resolve(c.LOCALES_DIR),
+    ...(c.RECEIPT_KEY_FILE ? { RECEIPT_KEY_FILE: resolve(c.RECEIPT_KEY_FILE) } : {}),
+    ...(c.SALT_FILE ? { SALT_FILE: resolve(c.SALT_FILE) } : {}),
   };
 }
 
@@ -172,6 +180,30 @@ function wechatProblems(c: Config): string[] {
       `${missing.map(([k]) => k).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required with the other WECOM_* settings (WeCom signs and encrypts every callback)`,
     );
   return out;
+}
+
+/** DATABASE_URL must be a postgres:// URL with a host and a database; shown without its password. */
+function databaseProblems(c: { DATABASE_URL?: string | undefined }): string[] {
+  const url = c.DATABASE_URL;
+  if (!url) return [];
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const ok =
+    parsed &&
+    (parsed.protocol === 'postgres:' || parsed.protocol === 'postgresql:') &&
+    parsed.hostname !== '' &&
+    parsed.pathname.length > 1;
+  if (ok) return [];
+  const shown = parsed
+    ? `${parsed.protocol}//${parsed.password ? `${parsed.username}:***@` : ''}${parsed.host}${parsed.pathname}`
+    : '(not a URL)';
+  return [
+    `DATABASE_URL=${shown} is not valid: expected postgres://user:password@host:5432/database (leave it empty for the embedded SQLite database in DATA_DIR)`,
+  ];
 }
 
 /** Loads `.env` from the working directory into process.env when present (real env wins). */

@@ -80,15 +80,22 @@ export async function main(): Promise<number> {
     { channels: names, webChat: webUrl },
     `CancelMate is running; channels: ${names.join(', ') || 'none'}${webUrl ? `; open the web chat at ${webUrl}` : ''}`,
   );
-  // Retention: conversations untouched for RETENTION_DAYS go, once at start (createApp) and then daily.
-  const purgeTimer = setInterval(() => {
-    app.purge().catch((err: unknown) => {
-      logger.error({ err }, 'retention purge failed; it will be tried again tomorrow');
-    });
-  }, PURGE_INTERVAL_MS);
-  purgeTimer.unref();
+  // Retention: conversations untouched for RETENTION_DAYS go, once at start and then daily. Alone with SQLite,
+  // createApp purged at start and the job runs here; with PostgreSQL one replica at a time runs it (purging
+  // when it takes the job, then daily), and another takes it over when that one dies.
+  const purgeJob = await app.jobs.whenLeader('retention-purge', async () => {
+    const purge = () => {
+      app.purge().catch((err: unknown) => {
+        logger.error({ err }, 'retention purge failed; it will be tried again tomorrow');
+      });
+    };
+    if (app.jobs.shared) purge();
+    const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS);
+    purgeTimer.unref();
+    return async () => clearInterval(purgeTimer);
+  });
   const code = await waitForShutdown(server, started, logger);
-  clearInterval(purgeTimer);
+  await purgeJob.stop();
   return code;
 }
 

@@ -41,4 +41,37 @@ describe('config', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', PUBLIC_URL: ' ' }).PORT).toBe(3000);
   });
+
+  it('takes a postgres:// DATABASE_URL and shared secret files (paths made absolute)', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgresql://cm:pw@db.internal:5432/cancelmate?sslmode=require',
+      RECEIPT_KEY_FILE: 'secrets/key.pem',
+      SALT_FILE: '/run/secrets/salt',
+    });
+    expect(c.DATABASE_URL).toBe('postgresql://cm:pw@db.internal:5432/cancelmate?sslmode=require');
+    expect(c.RECEIPT_KEY_FILE).toMatch(/^\/.*\/secrets\/key\.pem$/);
+    expect(c.SALT_FILE).toBe('/run/secrets/salt');
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it('refuses a DATABASE_URL that is not postgres://user@host/database, never showing its password', () => {
+    for (const bad of [
+      'mysql://cm:hunter2@db/cm',
+      'postgres://cm:hunter2@db',
+      'postgres://cm:hunter2@/cm',
+      'hunter2',
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ DATABASE_URL: bad });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message, bad).toMatch(
+        /DATABASE_URL=.* is not valid: expected postgres:\/\/user:password@host:5432\/database/,
+      );
+      expect(message, bad).not.toContain('hunter2');
+    }
+  });
 });

@@ -14,7 +14,7 @@ import type { Translator } from '../i18n/translator.ts';
 import type { TranscriptEntry } from '../receipts/transcriptChain.ts';
 import type { Receipt } from '../receipts/types.ts';
 import { conversationId, receiptToken, tokenHash } from '../store/identity.ts';
-import type { ConversationTx, StorePort } from '../store/port.ts';
+import { type ConversationTx, type StorePort, StoreRerun } from '../store/port.ts';
 import { type ConversationState, readStoredState } from './conversation.ts';
 import { dataExportReply, issueReceipt, type ReceiptIssuer } from './effects.ts';
 import { cleanText } from './input.ts';
@@ -269,6 +269,7 @@ export class Engine {
     try {
       return issueReceipt(this.deps, tx, conv, now);
     } catch (err) {
+      if (err instanceof StoreRerun) throw err; // the store fetches more and runs this message again
       this.deps.onError?.(err, { conversation: tx.conversationId, channel: 'receipt' });
       return { text: this.deps.tr.common(conv.lang, 'receiptNone') };
     }

@@ -104,6 +104,21 @@ export function loadOrCreateKeyPair(dataDir: string): ReceiptKeys {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const privatePath = join(dataDir, KEY_FILES.privateKey);
   const publicPath = join(dataDir, KEY_FILES.publicKey);
+  const keys = loadOrCreateKeyFile(privatePath);
+  if (!existsSync(publicPath)) publishFile(publicPath, keys.publicKeyPem, 0o644);
+  checkPublicFile(publicPath, privatePath, keys.keyId);
+  return keys;
+}
+
+/**
+ * Loads the Ed25519 private key in `privatePath` (PKCS#8 PEM, mode 0600), creating it when the file does not
+ * exist; writes no public key file (RECEIPT_KEY_FILE: a key mounted into every replica). Throws like
+ * {@link loadOrCreateKeyPair}.
+ *
+ * @example
+ * const keys = loadOrCreateKeyFile('/run/secrets/cancelmate-receipt-key.pem');
+ */
+export function loadOrCreateKeyFile(privatePath: string): ReceiptKeys {
   if (!existsSync(privatePath)) {
     const { privateKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -111,11 +126,8 @@ export function loadOrCreateKeyPair(dataDir: string): ReceiptKeys {
   }
   const privateKey = loadPrivateKey(privatePath);
   const publicKey = createPublicKey(privateKey);
-  const keyId = keyIdOf(publicKey);
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  if (!existsSync(publicPath)) publishFile(publicPath, publicKeyPem, 0o644);
-  checkPublicFile(publicPath, privatePath, keyId);
-  return { privateKey, publicKey, publicKeyPem, keyId };
+  return { privateKey, publicKey, publicKeyPem, keyId: keyIdOf(publicKey) };
 }
 
 function loadPrivateKey(path: string): KeyObject {

@@ -18,16 +18,32 @@ import { StoreSetupError } from './port.ts';
 export const SALT_FILE = 'conversation-salt';
 
 /**
- * Reads the salt, creating a random one (mode 0600) on first start. Two processes starting at once on an
- * empty directory end up with the same salt (the first one published wins). Throws StoreSetupError for a
- * salt file that is unreadable or damaged.
+ * The fewest bytes a salt may have: it is an HMAC key, and any secret text this long will do.
+ *
+ * @example
+ * Buffer.byteLength(salt) >= MIN_SALT_BYTES; // true for every salt CancelMate accepts
+ */
+export const MIN_SALT_BYTES = 32;
+
+/**
+ * Reads the salt from `file` (default: `conversation-salt` in `dataDir`; SALT_FILE names another, such as a
+ * secret mounted into every replica), creating a random one (64 hex digits, mode 0600) when the file does not
+ * exist. Leading and trailing white space is not part of the salt. Two processes starting at once on an empty
+ * directory end up with the same salt (the first one published wins). Throws StoreSetupError for a salt file
+ * that is unreadable or shorter than {@link MIN_SALT_BYTES}.
  *
  * @example
  * const salt = loadOrCreateSalt('./data');
+ * const shared = loadOrCreateSalt('./data', '/run/secrets/cancelmate-salt');
  */
-export function loadOrCreateSalt(dataDir: string): string {
-  const file = join(dataDir, SALT_FILE);
-  if (!existsSync(file)) publishFile(file, `${randomBytes(32).toString('hex')}\n`, 0o600);
+export function loadOrCreateSalt(dataDir: string, file: string = join(dataDir, SALT_FILE)): string {
+  try {
+    if (!existsSync(file)) publishFile(file, `${randomBytes(32).toString('hex')}\n`, 0o600);
+  } catch (err) {
+    throw new StoreSetupError(
+      `Cannot create the salt file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): its directory must exist and be writable, or put a salt there yourself (any secret text of at least ${MIN_SALT_BYTES} bytes, e.g. openssl rand -hex 32).`,
+    );
+  }
   let salt: string;
   try {
     salt = readFileSync(file, 'utf8').trim();
@@ -36,9 +52,9 @@ export function loadOrCreateSalt(dataDir: string): string {
       `Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): it must be readable by the user running CancelMate.`,
     );
   }
-  if (!/^[0-9a-f]{64}$/.test(salt))
+  if (Buffer.byteLength(salt) < MIN_SALT_BYTES)
     throw new StoreSetupError(
-      `${file} is not a 64-hex-digit salt; restore it from backup (it links users to their conversations).`,
+      `${file} holds ${Buffer.byteLength(salt)} bytes, but a salt must be at least ${MIN_SALT_BYTES} bytes of secret text. Restore it from backup (it links users to their conversations); a new installation can use openssl rand -hex 32.`,
     );
   return salt;
 }

@@ -103,6 +103,18 @@ export interface StorePort {
   close(): Promise<void>;
 }
 
+/**
+ * Thrown inside `work` by a store that serves reads from what it fetched ahead (PostgreSQL) when `work` asks
+ * for something not fetched yet: the store fetches it and runs `work` again. Code inside `work` that catches
+ * errors must let this one through.
+ *
+ * @example
+ * try { issueReceipt(…) } catch (err) { if (err instanceof StoreRerun) throw err; … }
+ */
+export class StoreRerun extends Error {
+  override name = 'StoreRerun';
+}
+
 /** Thrown by a store for a problem the operator must fix (a broken data directory, an unreachable database). */
 export class StoreSetupError extends Error {
   override name = 'StoreSetupError';

@@ -45,8 +45,22 @@ export interface TelegramSettings {
 }
 
 /**
- * See {@link TelegramChannel}. Throws WebhookSecretError in webhook mode without a secret; `start` throws
- * WebhookUrlError for a webhook base URL that is not https.
+ * Runs `start` in one process at a time among replicas sharing a database (main.ts passes the store's job
+ * lock; `start` begins the work and resolves with how to stop it).
+ *
+ * @example
+ * const runWhenLeader: RunWhenLeader = (job, start) => app.jobs.whenLeader(job, start);
+ */
+export type RunWhenLeader = (
+  job: string,
+  start: () => Promise<() => Promise<void>>,
+) => Promise<{ stop(): Promise<void> }>;
+
+/**
+ * See {@link TelegramChannel}. With `runWhenLeader`, long polling runs only while this replica holds the
+ * `telegram-polling` job (Telegram allows one poller per bot); webhooks work on every replica. Throws
+ * WebhookSecretError in webhook mode without a secret; `start` throws WebhookUrlError for a webhook base
+ * URL that is not https.
  *
  * @example
  * ```ts
@@ -60,8 +74,9 @@ export function telegramChannel(deps: {
   settings: TelegramSettings;
   engine: ChannelEngine;
   logger: Logger;
+  runWhenLeader?: RunWhenLeader;
 }): TelegramChannel {
-  const { settings, engine, logger } = deps;
+  const { settings, engine, logger, runWhenLeader } = deps;
   const bot = createTelegramBot({
     engine,
     token: settings.token,
@@ -70,7 +85,7 @@ export function telegramChannel(deps: {
   });
   const webhook = settings.mode === 'webhook';
   const secret = settings.webhookSecret;
-  let polling: PollingHandle | undefined;
+  let polling: PollingHandle | { stop(): Promise<void> } | undefined;
 
   const menu = async () => {
     try {
@@ -90,6 +105,11 @@ export function telegramChannel(deps: {
       if (webhook) {
         await ensureWebhook(bot, baseUrl, secret);
         logger.info({ channel: TELEGRAM_CHANNEL, mode: 'webhook' }, 'telegram webhook registered');
+      } else if (runWhenLeader) {
+        polling = await runWhenLeader('telegram-polling', async () => {
+          const handle = await startPolling(bot, logger);
+          return () => handle.stop();
+        });
       } else {
         polling = await startPolling(bot, logger);
       }

@@ -43,6 +43,35 @@ function settings(env: Record<string, string>): TelegramSettings {
 }
 
 describe('telegramChannel (the shape main.ts runs)', () => {
+  it('polling with runWhenLeader: polls only while the job is granted, and stops when it is taken away', async () => {
+    const { logger } = captureLogger();
+    let grant: (() => Promise<void>) | undefined;
+    let stopJob: (() => Promise<void>) | undefined;
+    channel = telegramChannel({
+      settings: settings({ TELEGRAM_API_ROOT: api.apiRoot }),
+      engine: app.engine,
+      logger,
+      // A replica that is not the leader yet: the job starts when `grant` is called.
+      runWhenLeader: async (job, start) => {
+        expect(job).toBe('telegram-polling');
+        grant = async () => {
+          stopJob = await start();
+        };
+        return { stop: async () => stopJob?.() };
+      },
+    });
+    await channel.start({ baseUrl: 'http://127.0.0.1:3000/' });
+    api.pushUpdate(api.textUpdate(CHAT, '/start', { languageCode: 'zh-hans' }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.calls.filter((c) => c.method === 'getUpdates')).toHaveLength(0);
+    await grant?.();
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.status === 200);
+    await stopJob?.();
+    const polls = api.calls.filter((c) => c.method === 'getUpdates').length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.calls.filter((c) => c.method === 'getUpdates')).toHaveLength(polls);
+  });
+
   it('polling: start sets the menu, polls, and answers; stop ends polling', async () => {
     const { logger } = captureLogger();
     channel = telegramChannel({

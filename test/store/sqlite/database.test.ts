@@ -94,7 +94,7 @@ describe('a data directory that cannot be used', () => {
   it('with a damaged salt file: says to restore it', () => {
     const dir = tmp();
     writeFileSync(join(dir, SALT_FILE), 'short');
-    expect(() => loadOrCreateSalt(dir)).toThrow(/not a 64-hex-digit salt; restore it from backup/);
+    expect(() => loadOrCreateSalt(dir)).toThrow(/at least 32 bytes of secret text. Restore it from backup/);
   });
 });
 

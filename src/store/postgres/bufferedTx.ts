@@ -1,0 +1,181 @@
+/**
+ * The synchronous {@link ConversationTx} the PostgreSQL store hands to `work`: reads come from what was
+ * fetched for the conversation (under its lock), writes are buffered in order and flushed after `work`
+ * returns. Reading something not fetched yet (the whole transcript, the receipts, another message's
+ * de-duplication record) records what is needed and throws {@link NeedData}; the store fetches it and runs
+ * `work` again from the start on a fresh BufferedTx — `work` is deterministic but for random receipt ids,
+ * and only the last run's writes are flushed. `work` may catch the signal (the engine turns a failed receipt
+ * into a polite reply): the store looks at {@link BufferedTx.needs}, not at what `work` returned.
+ */
+import { chainEntry, GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
+import { type ConversationTx, type NewTranscriptEntry, type StoredReceipt, StoreRerun } from '../port.ts';
+
+/**
+ * What one conversation looked like in the database when its lock was taken, plus what later runs needed.
+ *
+ * @example
+ * const fetched: Fetched = { row: undefined, processed: new Map([['m1', undefined]]), transcript: [], receipts: [] };
+ */
+export interface Fetched {
+  /** The conversation's row; undefined when there is none. */
+  row: { channel: string; state: string; seq: number; head: string } | undefined;
+  /** De-duplication records looked up so far: the record, or undefined for "none". */
+  processed: Map<string, string | undefined>;
+  /** The transcript, once fetched. */
+  transcript?: TranscriptEntry[];
+  /** The receipts, once fetched (oldest first). */
+  receipts?: StoredReceipt[];
+}
+
+/**
+ * Something `work` read that was not fetched.
+ *
+ * @example
+ * const need: Need = { kind: 'processed', messageId: 'u1002' };
+ */
+export type Need = { kind: 'transcript' } | { kind: 'receipts' } | { kind: 'processed'; messageId: string };
+
+/**
+ * One buffered write, in the order `work` made it.
+ *
+ * @example
+ * const w: Write = { op: 'processed', messageId: 'u1001', record: '{"v":1,…}', at: new Date() };
+ */
+export type Write =
+  | { op: 'save'; channel: string; state: string; at: Date }
+  | { op: 'append'; entries: TranscriptEntry[] }
+  | { op: 'processed'; messageId: string; record: string; at: Date }
+  | { op: 'receipt'; receipt: StoredReceipt }
+  | { op: 'forget'; keepMessageId: string; tombstone: string; at: Date };
+
+/**
+ * The internal signal "this read needs a fetch first"; never leaves the store.
+ *
+ * @example
+ * if (err instanceof NeedData) refetch();
+ */
+export class NeedData extends StoreRerun {
+  override name = 'NeedData';
+}
+
+/**
+ * See the module description.
+ *
+ * @example
+ * const tx = new BufferedTx('c_1', fetched);
+ * try { work(tx); } catch {}
+ * if (tx.needs.length) refetch(tx.needs); else flush(tx.writes);
+ */
+export class BufferedTx implements ConversationTx {
+  /** Reads that could not be answered in this run. */
+  readonly needs: Need[] = [];
+  /** Writes of this run, in order. */
+  readonly writes: Write[] = [];
+  private exists: boolean;
+  private state: string | undefined;
+  private seq: number;
+  private head: string;
+  private transcriptView: TranscriptEntry[] | undefined;
+  private receiptsView: StoredReceipt[] | undefined;
+  private readonly processedView: Map<string, string | undefined>;
+  /** After a forget, every record but the tombstone is known to be gone. */
+  private allProcessedKnown = false;
+
+  constructor(
+    readonly conversationId: string,
+    fetched: Fetched,
+  ) {
+    const { row } = fetched;
+    this.exists = row !== undefined;
+    this.state = row?.state;
+    this.seq = row?.seq ?? 0;
+    this.head = row?.head ?? GENESIS;
+    // Without a row there can be no transcript or receipts (foreign keys): nothing to fetch.
+    this.transcriptView = row ? fetched.transcript?.slice() : [];
+    this.receiptsView = row ? fetched.receipts?.slice() : [];
+    this.processedView = new Map(fetched.processed);
+  }
+
+  load(): string | undefined {
+    return this.exists ? this.state : undefined;
+  }
+
+  save(channel: string, state: string, now: Date): void {
+    if (!this.exists) {
+      this.exists = true;
+      this.seq = 0;
+      this.head = GENESIS;
+    }
+    this.state = state;
+    this.writes.push({ op: 'save', channel, state, at: now });
+  }
+
+  append(entries: readonly NewTranscriptEntry[]): TranscriptEntry[] {
+    if (!this.exists) throw new Error(`append: conversation ${this.conversationId} has not been saved`);
+    const out: TranscriptEntry[] = [];
+    for (const c of entries) {
+      this.seq += 1;
+      const e = chainEntry(this.head, { ...c, seq: this.seq });
+      this.head = e.hash;
+      out.push(e);
+    }
+    this.transcriptView?.push(...out);
+    if (out.length) this.writes.push({ op: 'append', entries: out });
+    return out;
+  }
+
+  transcript(): TranscriptEntry[] {
+    if (!this.transcriptView) return this.need({ kind: 'transcript' });
+    return this.transcriptView.slice();
+  }
+
+  processed(messageId: string): string | undefined {
+    if (this.allProcessedKnown || this.processedView.has(messageId)) return this.processedView.get(messageId);
+    return this.need({ kind: 'processed', messageId });
+  }
+
+  markProcessed(messageId: string, record: string, now: Date): void {
+    if (this.processedView.get(messageId) !== undefined)
+      throw new Error(`markProcessed: message ${messageId} was already processed in this conversation`);
+    this.processedView.set(messageId, record);
+    this.writes.push({ op: 'processed', messageId, record, at: now });
+  }
+
+  insertReceipt(receipt: Omit<StoredReceipt, 'conversationId'>): void {
+    const stored = { ...receipt, conversationId: this.conversationId };
+    this.receiptsView?.push(stored);
+    this.writes.push({ op: 'receipt', receipt: stored });
+  }
+
+  receipts(): StoredReceipt[] {
+    if (!this.receiptsView) return this.need({ kind: 'receipts' });
+    return this.receiptsView.slice().sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
+  }
+
+  forget(keepMessageId: string, tombstone: string, now: Date): void {
+    this.exists = false;
+    this.state = undefined;
+    this.seq = 0;
+    this.head = GENESIS;
+    this.transcriptView = [];
+    this.receiptsView = [];
+    this.processedView.clear();
+    this.processedView.set(keepMessageId, tombstone);
+    this.allProcessedKnown = true;
+    this.writes.push({ op: 'forget', keepMessageId, tombstone, at: now });
+  }
+
+  /** Where the chain ends after the buffered writes (for the conversation row). */
+  get chainEnd(): { exists: boolean; seq: number; head: string } {
+    return { exists: this.exists, seq: this.seq, head: this.head };
+  }
+
+  private need(need: Need): never {
+    this.needs.push(need);
+    throw new NeedData(`the store fetches ${need.kind} and runs the transaction again`);
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
