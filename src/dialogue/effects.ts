@@ -9,6 +9,7 @@ import { signReceipt } from '../receipts/sign.ts';
 import type { ConversationStore } from '../store/conversationStore.ts';
 import type { ReceiptStore } from '../store/receiptStore.ts';
 import type { ConversationState } from './conversation.ts';
+import { receiptCaseOf } from './receiptCase.ts';
 import type { Reply } from './types.ts';
 
 /**
@@ -45,12 +46,12 @@ export function receiptReply(
   const { tr, issuer } = deps;
   try {
     const body = buildReceiptBody({
-      bundle: deps.bundle,
+      ...receiptCaseOf(deps.bundle, tr, conv),
       tr,
       conversation,
-      conv,
       transcript: deps.store.transcript(conversation),
       now,
+      ...(issuer.publicUrl ? { publicUrl: issuer.publicUrl } : {}),
     });
     const receipt = signReceipt(body, issuer.keys);
     const token = randomBytes(18).toString('base64url');
@@ -75,6 +76,7 @@ export function receiptReply(
           contentType: 'text/html; charset=utf-8',
           content: renderReceiptHtml(receipt, {
             publicKeyPem: issuer.keys.publicKeyPem,
+            token,
             ...(verifyUrl ? { verifyUrl } : {}),
           }),
         },
