@@ -68,9 +68,9 @@
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    check(input.files && input.files[0]);
+    check(input.files?.[0]);
   });
-  input.addEventListener('change', () => check(input.files && input.files[0]));
+  input.addEventListener('change', () => check(input.files?.[0]));
   for (const type of ['dragenter', 'dragover']) {
     drop.addEventListener(type, (e) => {
       e.preventDefault();
@@ -81,6 +81,6 @@
   drop.addEventListener('drop', (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    check(e.dataTransfer && e.dataTransfer.files[0]);
+    check(e.dataTransfer?.files[0]);
   });
 })();
