@@ -89,6 +89,9 @@ export type FactKey = (typeof FACTS)[number];
 /**
  * The legal topics a state can explain with `grounds:` (see src/receipts/grounds.ts): the same table gives
  * the guide's text and the grounds a drafted letter cites, so the two cannot drift apart.
+ *
+ * @example
+ * StateSchema.parse({ say: 'blocked.advice.fee', grounds: 'blocked_fee', ask: 'blocked.nextAsk' });
  */
 export const GROUND_TOPICS = [
   'optin',

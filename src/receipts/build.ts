@@ -43,7 +43,12 @@ export interface BuildInput {
   id?: string;
 }
 
-/** One steps screen as the dialogue recorded it. */
+/**
+ * One steps screen as the dialogue recorded it.
+ *
+ * @example
+ * const s: ShownStepsInput = { platform: '爱奇艺 VIP', channel: 'App', steps: ['打开 App'], source: '…', verified: '2026-11-25' };
+ */
 export interface ShownStepsInput {
   platform: string;
   channel: string;

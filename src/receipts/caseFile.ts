@@ -51,18 +51,33 @@ export const STUCK_REASONS = [
 /** One of {@link STUCK_REASONS}. */
 export type StuckReason = (typeof STUCK_REASONS)[number];
 
-/** The context field a blocked-reason choice sets to `yes` (so several reported obstacles all count). */
+/**
+ * The context field a blocked-reason choice sets to `yes` (so several reported obstacles all count).
+ *
+ * @example
+ * stuckField('nobutton'); // 'stuckNobutton'
+ */
 export function stuckField(reason: StuckReason): string {
   return `stuck${reason.charAt(0).toUpperCase()}${reason.slice(1)}`;
 }
 
-/** The platform the user picked, with its name in both languages (a letter in Chinese is drafted for English users too). */
+/**
+ * The platform the user picked, with its name in both languages (a letter in Chinese is drafted for English users too).
+ *
+ * @example
+ * const p: PlatformRef = { kind: 'service', name: { 'zh-CN': '爱奇艺 VIP', en: 'iQIYI VIP' } };
+ */
 export interface PlatformRef {
   kind: PlatformKind;
   name: Record<Lang, string>;
 }
 
-/** See the module description. */
+/**
+ * See the module description.
+ *
+ * @example
+ * const c: LetterCase = { kind: 'blocked', topics: ['blocked_fee'], facts: {}, stuck: ['fee'], resale: false };
+ */
 export interface LetterCase {
   kind: CaseKind;
   /** The legal topics the guide explained (states with `grounds:`), in the order of the dialogue. */
@@ -195,6 +210,9 @@ export function caseConditions(c: LetterCase): Record<GroundCondition, boolean> 
  * When a ground shown by the guide also belongs in the letter: `always`; `never` (explained, but not a
  * ground for a demand); or only when the case has a cancel demand, a refund demand, a reported
  * 「概不退费」-type term, or a service not delivered.
+ *
+ * @example
+ * caseConditions(c)['noRefundTerm'] // true when the user reported a "no refunds" term
  */
 export type GroundCondition =
   | 'always'

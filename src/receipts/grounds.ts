@@ -36,7 +36,12 @@ export const GROUND_IDS = [
 /** One of {@link GROUND_IDS}. */
 export type GroundId = (typeof GROUND_IDS)[number];
 
-/** A ground as a topic uses it: shown by the guide always, cited in a letter when `letter` holds. */
+/**
+ * A ground as a topic uses it: shown by the guide always, cited in a letter when `letter` holds.
+ *
+ * @example
+ * const u: GroundUse = { ground: 'prepaid', letter: 'notDelivered' };
+ */
 export interface GroundUse {
   ground: GroundId;
   letter: GroundCondition;
@@ -44,7 +49,12 @@ export interface GroundUse {
 
 const use = (ground: GroundId, letter: GroundCondition = 'always'): GroundUse => ({ ground, letter });
 
-/** See the module description. Order is the order of explanation. */
+/**
+ * See the module description. Order is the order of explanation.
+ *
+ * @example
+ * TOPIC_GROUNDS.blocked_finalsay.map((u) => u.ground); // ['finalSay', 'unfairTerms']
+ */
 export const TOPIC_GROUNDS: Record<GroundTopic, readonly GroundUse[]> = {
   optin: [use('autoRenewNotice'), use('bundling')],
   no_notice: [

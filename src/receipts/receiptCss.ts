@@ -29,6 +29,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;border:1px so
 .mono{word-break:break-all}
 .verify{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
 .qr{width:9.5rem;height:9.5rem;flex:none}
+.verify p{flex:1 1 12rem;min-width:0;margin:0}
 .verify a{overflow-wrap:anywhere;word-break:break-all}
 ol.timeline{list-style:none;padding:0}
 .timeline li{border-left:3px solid #bbb;padding:.25rem .75rem;margin:.5rem 0}

@@ -25,7 +25,12 @@ export function receiptSections(receipt: Receipt, l: ReceiptLabels, opts: Sectio
   ].filter((s) => s !== '');
 }
 
-/** What the "how to check" section needs besides the receipt. */
+/**
+ * What the "how to check" section needs besides the receipt.
+ *
+ * @example
+ * const o: SectionOptions = { publicKeyPem: keys.publicKeyPem, token: 'Zk3_tQ8-2mW9xLpA7cVbN4sD' };
+ */
 export interface SectionOptions {
   publicKeyPem: string;
   /** The secret link token: with it the printed link and QR code open the issuer's stored copy. */

@@ -41,6 +41,9 @@ export interface RightExplained {
 /**
  * The drafted letters. `complaint12315Zh` is the Chinese 12315 text given to users who read English (12315
  * takes Chinese); absent in Chinese receipts.
+ *
+ * @example
+ * const t: ComplaintTexts = { demandLetter: '致 某某卡盟…', complaint12315: '被投诉方：某某卡盟…' };
  */
 export interface ComplaintTexts {
   demandLetter: string;
@@ -51,6 +54,9 @@ export interface ComplaintTexts {
 /**
  * What a receipt is about, as {@link ReceiptBody.caseKind}: it picks the receipt's title (a receipt where
  * nothing was cancelled is not titled a cancellation receipt).
+ *
+ * @example
+ * const k: ReceiptCaseKind = 'unsureNotice'; // charged by auto-renewal; the user does not remember a reminder
  */
 export type ReceiptCaseKind =
   | 'noNotice'

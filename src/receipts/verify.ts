@@ -212,7 +212,12 @@ export function extractReceipt(fileText: string): unknown {
   }
 }
 
-/** A failed {@link VerifyResult}. */
+/**
+ * A failed {@link VerifyResult}.
+ *
+ * @example
+ * const f: VerifyFailure = { ok: false, failure: 'signature', message: 'the signature does not match …' };
+ */
 export type VerifyFailure = Extract<VerifyResult, { ok: false }>;
 
 function fail(failure: VerifyFailure['failure'], message: string): VerifyFailure {

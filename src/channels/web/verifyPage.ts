@@ -25,7 +25,12 @@ export interface Verdict {
   summary?: { lang: Lang; title: string; rows: [string, string][] };
 }
 
-/** Builds the {@link Verdict} for a check; `receipt` is the parsed receipt when there was one. */
+/**
+ * Builds the {@link Verdict} for a check; `receipt` is the parsed receipt when there was one.
+ *
+ * @example
+ * verdictOf(tr, { ok: false, failure: 'signature', message: '…' }).lines.en; // ['Not valid: the receipt's content was changed after it was signed.']
+ */
 export function verdictOf(tr: Translator, result: VerifyResult, receipt?: Receipt): Verdict {
   const t = (lang: Lang, key: string, vars?: Record<string, string | number>) =>
     tr.ns(lang, 'receipt', `verifyPage.${key}`, vars);
@@ -83,7 +88,12 @@ function summaryOf(r: Receipt): NonNullable<Verdict['summary']> {
   };
 }
 
-/** The HTML of a verdict (for the pages the server renders; the upload script builds the same from JSON). */
+/**
+ * The HTML of a verdict (for the pages the server renders; the upload script builds the same from JSON).
+ *
+ * @example
+ * verdictHtml(tr, verdict, '/receipts/R-20261125-1A2B3C4D?t=…'); // '<section id="verdict" class="ok" role="status">…'
+ */
 export function verdictHtml(tr: Translator, v: Verdict, original?: string): string {
   const langs = LANGS.map(
     (lang) =>
@@ -101,14 +111,24 @@ export function verdictHtml(tr: Translator, v: Verdict, original?: string): stri
   return `<section id="verdict" class="${v.ok ? 'ok' : 'bad'}" role="status">${langs}${link}${technical}${summary}</section>`;
 }
 
-/** A `verifyPage` text in both languages, Chinese first: `核验收据 / Check a receipt`. */
+/**
+ * A `verifyPage` text in both languages, Chinese first.
+ *
+ * @example
+ * both(tr, 'title'); // '<span lang="zh-CN">核验收据</span> <span class="sep">/</span> <span lang="en">Check a receipt</span>'
+ */
 export function both(tr: Translator, key: string, vars?: Record<string, string | number>): string {
   return LANGS.map(
     (lang) => `<span lang="${lang}">${esc(tr.ns(lang, 'receipt', `verifyPage.${key}`, vars))}</span>`,
   ).join(' <span class="sep">/</span> ');
 }
 
-/** Options of {@link verifyPageHtml}. */
+/**
+ * Options of {@link verifyPageHtml}.
+ *
+ * @example
+ * const o: VerifyPageOptions = { tr, publicKeyPem, keyId, maxBytes: 4 << 20, cssHref: '/verify/verify.css', jsHref: '/verify/verify.js' };
+ */
 export interface VerifyPageOptions {
   tr: Translator;
   publicKeyPem: string;
@@ -123,7 +143,12 @@ export interface VerifyPageOptions {
   jsHref: string;
 }
 
-/** The `/verify` page: a link form (works without JavaScript), a file upload (with it), and the public key. */
+/**
+ * The `/verify` page: a link form (works without JavaScript), a file upload (with it), and the public key.
+ *
+ * @example
+ * reply.type('text/html; charset=utf-8').send(verifyPageHtml(options)); // '<!doctype html>…'
+ */
 export function verifyPageHtml(o: VerifyPageOptions): string {
   const { tr } = o;
   const intro = LANGS.map(
