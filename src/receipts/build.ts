@@ -85,7 +85,8 @@ export function buildReceiptBody(input: BuildInput): ReceiptBody {
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const c = caseFromFields(fields, input.platform);
   const id = input.id ?? newReceiptId(now, timeZone);
-  const wantsLetters = c.kind !== 'redflag' && c.kind !== 'general';
+  // A general case has letters only when the user asked for them (they are mostly blanks otherwise).
+  const wantsLetters = c.kind !== 'redflag' && (c.kind !== 'general' || fields.drafted === 'yes');
   const outcome = fields.outcome === 'worked' || fields.outcome === 'blocked' ? fields.outcome : undefined;
   return {
     v: 1,

@@ -140,4 +140,35 @@ describe('receipts follow the case', () => {
     expect(w.receiptText).not.toContain('未记录');
     expect(w.receiptHtml).toContain('<h1>退款交涉收据</h1>');
   });
+
+  it('a charge in no payment list, escalated: the letters it showed (mostly blanks) are in the receipt too', async () => {
+    const w = await walk('zh-CN', [
+      '#cancel',
+      '#kamen',
+      '#auto',
+      '#payment',
+      '#notlisted',
+      '#escalate',
+      '#personal',
+      '#yes',
+      '某某卡盟',
+      '#skip',
+      '#skip',
+      '¥12',
+      '#skip',
+      '#skip',
+      '#go_on',
+      '#go_on',
+      '#go_on',
+      '#go_on',
+      '#done',
+    ]);
+    const [demand] = w.letters.map((l) => l.text);
+    expect(demand).toContain('事由：【请填写：问题】');
+    expect(demand).toContain('【请填写：日期】，本人账户被扣款 12.00 CNY。');
+    expect(demand).toContain('1. 【请填写：你的要求】');
+    expect(demand).not.toContain('依据：');
+    expect(w.receipt?.body.caseKind).toBe('general');
+    expect(w.receipt?.body.complaint?.demandLetter).toBe(demand);
+  });
 });
