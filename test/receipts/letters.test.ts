@@ -150,7 +150,7 @@ describe('letters follow the case (Chinese)', () => {
     const { demand, c12315, both } = texts(w);
     expect(demand).toContain('事由：永久会员退款');
     expect(demand).toContain('一次性购买了永久会员');
-    expect(demand).toContain('没有按约定提供服务：【请填写：约定的服务内容和实际提供的情况】');
+    expect(demand).toContain('服务没有按约定提供：【请填写：约定的服务内容和实际提供的情况】');
     expect(demand).toContain('按约定提供服务，或者退还预付款 39.90 CNY。');
     expect(demand).toContain('《消费者权益保护法》第五十三条');
     expect(both).not.toContain('自动续费');
