@@ -97,8 +97,8 @@ function flows(args: string[]): number {
   }
 }
 
-/** Exit codes for `receipt verify`: 0 valid, 3 signature, 4 chain, 5 unknown key, 6 unreadable. */
-const VERIFY_EXIT = { signature: 3, chain: 4, 'unknown-key': 5, format: 6 } as const;
+/** Exit codes for `receipt verify`: 0 valid, 3 signature, 4 chain, 5 unknown key, 6 unreadable, 7 page edited, 8 other page layout. */
+const VERIFY_EXIT = { signature: 3, chain: 4, 'unknown-key': 5, format: 6, page: 7, renderer: 8 } as const;
 
 function receipt(args: string[]): number {
   const { values, positionals } = parseArgs({

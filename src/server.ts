@@ -10,6 +10,7 @@ import { ApiError, apiErrorBody, isServerFault, toApiError } from './channels/we
 import { receiptRoutes } from './channels/web/receiptRoutes.ts';
 import { webChatRoutes } from './channels/web/routes.ts';
 import { requestLang } from './channels/web/session.ts';
+import { verifyRoutes } from './channels/web/verifyRoutes.ts';
 import type { Config } from './config.ts';
 
 /**
@@ -164,6 +165,11 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
       keys: app.keys,
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     });
+    await scope.register(verifyRoutes, {
+      keys: app.keys,
+      engine: app.engine,
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    }); // /verify and /v/:id
 
     // ── Mount point: channel webhooks (Telegram, WeChat) ────────────────────────────────────
     // main.ts passes each enabled channel's routes in `opts.routes`; e.g. Telegram in webhook mode

@@ -18,6 +18,8 @@ export interface StepEnv {
   bundle: FlowBundle;
   tr: Translator;
   defaultLang?: Lang;
+  /** The users' IANA time zone, for "today" on drafted letters and dates typed; Asia/Shanghai when absent. */
+  timeZone?: string;
 }
 
 /**

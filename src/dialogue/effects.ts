@@ -14,6 +14,7 @@ import type { Receipt } from '../receipts/types.ts';
 import { receiptToken, tokenHash } from '../store/identity.ts';
 import type { ConversationTx } from '../store/port.ts';
 import type { ConversationState } from './conversation.ts';
+import { receiptCaseOf } from './receiptCase.ts';
 import type { Attachment, Reply } from './types.ts';
 
 /**
@@ -57,12 +58,12 @@ export function issueReceipt(
   now: Date,
 ): Reply {
   const body = buildReceiptBody({
-    bundle: deps.bundle,
+    ...receiptCaseOf(deps.bundle, deps.tr, conv),
     tr: deps.tr,
     conversation: tx.conversationId,
-    conv,
     transcript: tx.transcript(),
     now,
+    ...(deps.issuer.publicUrl ? { publicUrl: deps.issuer.publicUrl } : {}),
   });
   const receipt = signReceipt(body, deps.issuer.keys);
   const token = receiptToken(deps.salt, receipt.body.id);
@@ -95,7 +96,7 @@ export function receiptReply(deps: EffectDeps, receipt: Receipt, lang: Conversat
   return {
     text: parts.join('\n\n'),
     receipt: { id, token },
-    attachments: receiptFiles(receipt, issuer),
+    attachments: receiptFiles(receipt, issuer, token),
   };
 }
 
@@ -103,19 +104,16 @@ export function receiptReply(deps: EffectDeps, receipt: Receipt, lang: Conversat
  * A receipt's files: the self-contained HTML page and the JSON.
  *
  * @example
- * receiptFiles(receipt, issuer).map((f) => f.contentType); // ['text/html; charset=utf-8', 'application/json']
+ * receiptFiles(receipt, issuer, token).map((f) => f.contentType); // ['text/html; charset=utf-8', 'application/json']
  */
-export function receiptFiles(receipt: Receipt, issuer: ReceiptIssuer): Attachment[] {
-  const base = issuer.publicUrl?.replace(/\/+$/, '');
+export function receiptFiles(receipt: Receipt, issuer: ReceiptIssuer, token: string): Attachment[] {
   const id = receipt.body.id;
   return [
     {
       filename: `${id}.html`,
       contentType: 'text/html; charset=utf-8',
-      content: renderReceiptHtml(receipt, {
-        publicKeyPem: issuer.keys.publicKeyPem,
-        ...(base ? { verifyUrl: `${base}/receipts/public-key` } : {}),
-      }),
+      // The token goes into the page's check link and QR code (it is not part of what was signed).
+      content: renderReceiptHtml(receipt, { publicKeyPem: issuer.keys.publicKeyPem, token }),
     },
     {
       filename: `${id}.json`,

@@ -3,13 +3,16 @@ import { currentPath, type FlowContext, holds, PAGE_SIZE, pageCount } from '../f
 import { provenanceOf, type Source, type Text } from '../flows/schema.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
-import { caseKind, draftComplaint, factsFromFields } from '../receipts/complaint.ts';
+import { caseFromFields, type PlatformRef } from '../receipts/caseFile.ts';
+import { letterMessages } from '../receipts/complaint.ts';
+import { groundsBlock } from '../receipts/grounds.ts';
+import { localDay } from '../receipts/localTime.ts';
 import type { Choice } from './types.ts';
 
 /**
- * Turns a flow state and its context into what the user sees: the text (what it says, the steps page,
- * the drafted complaint texts, the question) and the choices that hold right now. Pure (`today` dates the
- * drafts).
+ * Turns a flow state and its context into what the user sees: the text (what it says, the legal grounds
+ * of its topic, the steps page), the drafted letters, the question and the choices that hold right now.
+ * Pure (`today`, the user's calendar day, dates the letters).
  *
  * @example
  * const view = renderState(bundle, tr, 'membership', ctx, 'zh-CN');
@@ -50,7 +53,7 @@ export function renderState(
   stateId: string,
   ctx: FlowContext,
   lang: Lang,
-  today = new Date().toISOString().slice(0, 10),
+  today = localDay(new Date()),
 ): StateView {
   const st = bundle.states[stateId];
   if (!st) throw new Error(`renderState: unknown state "${stateId}"`);
@@ -58,20 +61,17 @@ export function renderState(
   const parts: string[] = [];
   const says: Text[] = st.say === undefined ? [] : Array.isArray(st.say) ? st.say : [st.say];
   for (const t of says) parts.push(tr.text(lang, t, vars));
+  if (st.grounds) parts.push(groundsBlock(tr, lang, st.grounds));
   let shown: ShownSteps | undefined;
   if (st.steps) {
     const page = renderSteps(bundle, tr, ctx, lang);
     parts.push(page.text);
     shown = page.shown;
   }
-  const letters: StateView['letters'] = [];
-  if (st.show === 'letters') {
-    const texts = draftComplaint(tr, lang, caseKind(ctx.fields), factsFromFields(ctx.fields), today);
-    letters.push(
-      { title: tr.ns(lang, 'receipt', 'letterTitles.demandLetter'), text: texts.demandLetter },
-      { title: tr.ns(lang, 'receipt', 'letterTitles.complaint12315'), text: texts.complaint12315 },
-    );
-  }
+  const letters: StateView['letters'] =
+    st.show === 'letters'
+      ? letterMessages(tr, lang, caseFromFields(ctx.fields, platformRef(bundle, ctx)), today)
+      : [];
   return {
     text: parts.join('\n\n'),
     letters,
@@ -137,6 +137,17 @@ export function sourceParts(tr: Translator, lang: Lang, source: Source): { title
   if (typeof source === 'string') return { title: tr.text(lang, source) };
   const entry = source[lang];
   return typeof entry === 'string' ? { title: entry } : entry;
+}
+
+/**
+ * The catalogue entry the user picked, as the plain data letters and receipts need.
+ *
+ * @example
+ * platformRef(bundle, { ...ctx, platform: 'iqiyi' }); // { kind: 'service', name: { 'zh-CN': '爱奇艺 VIP', en: 'iQIYI VIP' } }
+ */
+export function platformRef(bundle: FlowBundle, ctx: FlowContext): PlatformRef | undefined {
+  const p = ctx.platform ? bundle.catalogue.byId.get(ctx.platform) : undefined;
+  return p ? { kind: p.kind, name: p.name } : undefined;
 }
 
 function renderSteps(

@@ -2,6 +2,7 @@ import { transition } from 'xstate';
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
 import type { FlowContext } from '../flows/context.ts';
 import { langFromHint } from '../i18n/lang.ts';
+import { DEFAULT_TIME_ZONE, localDay } from '../receipts/localTime.ts';
 import type { TranscriptContent } from '../receipts/transcriptChain.ts';
 import { parseFact } from '../understand/facts.ts';
 import { type Understood, understand } from '../understand/match.ts';
@@ -87,7 +88,9 @@ export function step(
     choices = currentChoices(env, conv);
     replies.push({ text: decision.only, choices, turn: conv.turn });
   } else {
-    const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang, at.slice(0, 10));
+    // One "today" for the user: their calendar day, not the UTC one (letters, receipt ids and pages agree).
+    const today = localDay(now, env.timeZone ?? DEFAULT_TIME_ZONE);
+    const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang, today);
     if (view.shown && decision.moved) conv = { ...conv, shown: addShown(conv.shown, view.shown) };
     choices = currentChoices(env, conv);
     const before = [...notes, view.text].filter(Boolean).join('\n\n');

@@ -86,6 +86,33 @@ export const FACTS = ['merchant', 'url', 'order', 'amount', 'date', 'ticket'] as
 /** One of {@link FACTS}. */
 export type FactKey = (typeof FACTS)[number];
 
+/**
+ * The legal topics a state can explain with `grounds:` (see src/receipts/grounds.ts): the same table gives
+ * the guide's text and the grounds a drafted letter cites, so the two cannot drift apart.
+ *
+ * @example
+ * StateSchema.parse({ say: 'blocked.advice.fee', grounds: 'blocked_fee', ask: 'blocked.nextAsk' });
+ */
+export const GROUND_TOPICS = [
+  'optin',
+  'no_notice',
+  'notified',
+  'oneoff',
+  'not_delivered',
+  'blocked_nobutton',
+  'blocked_grey',
+  'blocked_forced',
+  'blocked_refuses',
+  'blocked_noanswer',
+  'blocked_norefund',
+  'blocked_finalsay',
+  'blocked_fee',
+  'redflag_gone',
+  'redflag_fees',
+] as const;
+/** One of {@link GROUND_TOPICS}. */
+export type GroundTopic = (typeof GROUND_TOPICS)[number];
+
 /** One state of the dialogue. */
 export const StateSchema = z.strictObject({
   say: z.union([TextSchema, z.array(TextSchema).min(1)]).optional(),
@@ -101,6 +128,8 @@ export const StateSchema = z.strictObject({
   final: z.literal(true).optional(),
   /** Show generated content: `letters` = the demand letter and 12315 text drafted from the user's facts. */
   show: z.enum(['letters']).optional(),
+  /** After `say:`, the legal grounds of this topic, with their citations (the same ones letters cite). */
+  grounds: z.enum(GROUND_TOPICS).optional(),
 });
 /** See {@link StateSchema}. */
 export type StateDef = z.infer<typeof StateSchema>;

@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { BRACKETED, numberedText } from '../channels/kit/numbered.ts';
 import type { ConversationState } from '../dialogue/conversation.ts';
 import type { StepEnv } from '../dialogue/decision.ts';
+import { receiptCaseOf } from '../dialogue/receiptCase.ts';
 import { step } from '../dialogue/step.ts';
 import type { Reply } from '../dialogue/types.ts';
 import type { Lang } from '../i18n/lang.ts';
@@ -149,10 +150,9 @@ export class SimulatedChat {
   private receiptText(conv: ConversationState): string {
     const { bundle, tr } = this.env;
     const body = buildReceiptBody({
-      bundle,
+      ...receiptCaseOf(bundle, tr, conv),
       tr,
       conversation: 'c_simulated',
-      conv,
       transcript: this.transcript,
       now: this.opts.now,
     });

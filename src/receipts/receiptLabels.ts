@@ -1,17 +1,22 @@
 import type { Lang } from '../i18n/lang.ts';
-import type { CaseFacts } from './types.ts';
+import { DEFAULT_TIME_ZONE, formatLocalTime } from './localTime.ts';
+import type { CaseFacts, ReceiptBody } from './types.ts';
 
 /**
- * The fixed words of a rendered receipt (HTML and text), in one language. Everything else on a receipt
- * comes from its signed body.
+ * The fixed words of a rendered receipt (HTML and text), in one language. Everything else on a receipt comes
+ * from its signed body. These live in code, not in locales/, on purpose: a receipt page is checked by
+ * rendering it again from its signed data and comparing (src/receipts/verifyHtml.ts), so the words must not
+ * change under an issued page; change them together with {@link RECEIPT_RENDER_VERSION} in renderHtml.ts.
+ * The one name is 收据 / receipt, as in the chat.
  *
  * @example
  * const l: ReceiptLabels = receiptLabels('en');
  * l.verifiedOn('2026-11-01') // 'last checked 2026-11-01'
  */
 export interface ReceiptLabels {
-  title: string;
-  intro: string;
+  titles: Record<'cancelled' | 'refund' | 'blocked' | 'redflag' | 'general', string>;
+  intro: (holds: string[]) => string;
+  holds: Record<'paths' | 'facts' | 'rights' | 'complaint', string>;
   disclaimer: string;
   summary: string;
   receiptId: string;
@@ -22,7 +27,7 @@ export interface ReceiptLabels {
   channel: string;
   payment: string;
   outcome: string;
-  outcomes: { worked: string; blocked: string; none: string };
+  outcomes: { worked: string; blocked: string };
   reason: string;
   facts: string;
   factNames: Record<keyof CaseFacts, string>;
@@ -32,6 +37,8 @@ export interface ReceiptLabels {
   source: string;
   verifiedOn: (date: string) => string;
   unverified: string;
+  /** For a path compiled from public guides on `date`, not followed by us. */
+  compiledOn: (date: string) => string;
   rights: string;
   rightsNote: string;
   citations: string;
@@ -39,6 +46,7 @@ export interface ReceiptLabels {
   complaint: string;
   demandLetter: string;
   complaint12315: string;
+  complaint12315Zh: string;
   timeline: string;
   user: string;
   guide: string;
@@ -50,31 +58,41 @@ export interface ReceiptLabels {
   keyId: string;
   signature: string;
   howToVerify: string;
-  verifyIntro: string;
+  verifyScan: string;
+  verifyUpload: (checker: string) => string;
+  verifyNoAddress: string;
+  qrLabel: string;
   publicKey: string;
-  verifyOnline: string;
+  print: string;
+  printHint: string;
   verifyWith: string;
   none: string;
   /** Separator between a label and its value in plain text. */
   colon: string;
+  /** Joins a list in running text. */
+  list: (items: string[]) => string;
 }
 
-/**
- * The command that verifies a saved receipt; `FILE` is the .html or .json file.
- *
- * @example
- * `${VERIFY_COMMAND}` // 'npm run receipt -- verify FILE --pubkey receipt-key.pub.pem'
- */
-export const VERIFY_COMMAND = 'npm run receipt -- verify FILE --pubkey receipt-key.pub.pem';
-
 const ZH: ReceiptLabels = {
-  title: '会员取消回执',
-  intro:
-    '本回执记录您与会员取消助手的完整对话、助手给出的取消步骤与说明，以及您提供的信息，并带有数字签名，可离线核验。',
+  titles: {
+    cancelled: '会员取消收据',
+    refund: '退款交涉收据',
+    blocked: '取消受阻收据',
+    redflag: '疑似诈骗求助收据',
+    general: '会员取消助手对话收据',
+  },
+  intro: (holds) =>
+    `本收据记录你与会员取消助手的完整对话${holds.length ? `，以及${joinZh(holds)}` : ''}，带有数字签名，可以核验是否被改动过。`,
+  holds: {
+    paths: '助手给出的取消步骤及其来源',
+    facts: '你提供的信息',
+    rights: '助手说明的法律规定',
+    complaint: '起草好的投诉文本',
+  },
   disclaimer:
     '会员取消助手不是商家，也不代表任何商家；不会索要密码或支付密码。文中的法律说明属于法律分析，不是官方认定；菜单和页面会变化，以实际页面为准。',
   summary: '概要',
-  receiptId: '回执编号',
+  receiptId: '收据编号',
   issuedAt: '生成时间',
   flowVersion: '对话流程版本',
   platform: '平台',
@@ -82,9 +100,9 @@ const ZH: ReceiptLabels = {
   channel: '取消渠道',
   payment: '支付方式',
   outcome: '结果',
-  outcomes: { worked: '已取消', blocked: '未能取消', none: '未记录' },
+  outcomes: { worked: '已取消', blocked: '未能取消' },
   reason: '原因',
-  facts: '您提供的信息',
+  facts: '你提供的信息',
   factNames: {
     merchant: '商家',
     url: '网址',
@@ -94,19 +112,21 @@ const ZH: ReceiptLabels = {
     ticket: '工单号',
     noticeReceived: '续费前是否收到提醒',
   },
-  notice: { yes: '收到', no: '没有收到', unsure: '不确定' },
+  notice: { yes: '收到', no: '没有收到', unsure: '不记得' },
   noFacts: '（未提供）',
   paths: '助手给出的取消步骤',
   source: '来源',
   verifiedOn: (date) => `最后核实 ${date}`,
   unverified: '尚未核实，以实际页面为准',
-  rights: '权利说明',
+  compiledOn: (date) => `根据公开教程整理（${date}），尚未核实，以实际页面为准`,
+  rights: '法律规定',
   rightsNote: '以下为法律分析，不是官方认定。',
   citations: '依据',
   evidence: '证据清单',
   complaint: '投诉文本',
-  demandLetter: '致商家的书面要求',
-  complaint12315: '12315 投诉内容',
+  demandLetter: '给商家的书面要求',
+  complaint12315: '12315 投诉文本',
+  complaint12315Zh: '12315 投诉文本（中文）',
   timeline: '对话记录',
   user: '用户',
   guide: '助手',
@@ -118,19 +138,36 @@ const ZH: ReceiptLabels = {
   keyId: '密钥编号',
   signature: '签名',
   howToVerify: '如何核验',
-  verifyIntro:
-    '把本页（HTML）或 JSON 回执文件原样保存为 FILE，与下面的公钥（保存为 receipt-key.pub.pem）一起，在 CancelMate 项目目录中运行：',
-  publicKey: '公钥',
-  verifyOnline: '在线核验',
+  verifyScan: '用手机扫描二维码，或打开下面的链接，可以看到签发方保存的原件和核验结果：',
+  verifyUpload: (checker) => `也可以打开 ${checker}，上传本收据的网页文件或 JSON 文件核验。`,
+  verifyNoAddress:
+    '把本收据的网页文件或 JSON 文件原样上传到签发它的服务的核验页面（地址以 /verify 结尾），即可核验；也可以用下面的公钥离线核验签名。',
+  qrLabel: '扫码核验这份收据',
+  publicKey: '签发方的公钥',
+  print: '打印 / 存为 PDF',
+  printHint: '手机上也可以在浏览器菜单里选「打印」，或者「分享」→「存储为 PDF」。',
   verifyWith: '核验',
   none: '—',
   colon: '：',
+  list: joinZh,
 };
 
 const EN: ReceiptLabels = {
-  title: 'Cancellation receipt',
-  intro:
-    'This receipt records your whole conversation with CancelMate, the cancel steps and explanations it gave, and the facts you provided. It is digitally signed and can be verified offline.',
+  titles: {
+    cancelled: 'Cancellation receipt',
+    refund: 'Receipt: refund claim',
+    blocked: 'Receipt: cancellation blocked',
+    redflag: 'Receipt: suspected scam',
+    general: 'CancelMate conversation receipt',
+  },
+  intro: (holds) =>
+    `This receipt records your whole conversation with CancelMate${holds.length ? `, ${joinEn(holds)}` : ''}. It is digitally signed, so any change to it can be detected.`,
+  holds: {
+    paths: 'the cancel steps it gave with their sources',
+    facts: 'the facts you provided',
+    rights: 'the legal rules it explained',
+    complaint: 'the complaint texts it drafted',
+  },
   disclaimer:
     'CancelMate is not the merchant and does not act for any merchant; it never asks for passwords or payment codes. The legal notes are legal analysis, not an official ruling. Menus and pages change: follow what the actual page shows.',
   summary: 'Summary',
@@ -142,7 +179,7 @@ const EN: ReceiptLabels = {
   channel: 'Cancel channel',
   payment: 'Payment',
   outcome: 'Outcome',
-  outcomes: { worked: 'Cancelled', blocked: 'Blocked, not cancelled', none: 'Not recorded' },
+  outcomes: { worked: 'Cancelled', blocked: 'Blocked, not cancelled' },
   reason: 'Reason',
   facts: 'Facts you provided',
   factNames: {
@@ -154,19 +191,22 @@ const EN: ReceiptLabels = {
     ticket: 'Ticket no.',
     noticeReceived: 'Renewal notice received',
   },
-  notice: { yes: 'Yes', no: 'No', unsure: 'Not sure' },
+  notice: { yes: 'Yes', no: 'No', unsure: "Don't remember" },
   noFacts: '(none provided)',
   paths: 'Cancel steps shown',
   source: 'Source',
   verifiedOn: (date) => `last checked ${date}`,
   unverified: 'Not yet checked; follow what the actual page shows',
-  rights: 'Your rights',
+  compiledOn: (date) =>
+    `Compiled from public guides (${date}); not checked by us, follow what the actual page shows`,
+  rights: 'The law',
   rightsNote: 'Legal analysis, not an official ruling.',
   citations: 'Citations',
   evidence: 'Evidence checklist',
   complaint: 'Complaint texts',
   demandLetter: 'Written demand to the merchant',
   complaint12315: '12315 complaint',
+  complaint12315Zh: '12315 complaint, in Chinese',
   timeline: 'Conversation',
   user: 'You',
   guide: 'CancelMate',
@@ -177,14 +217,20 @@ const EN: ReceiptLabels = {
   algorithm: 'Algorithm',
   keyId: 'Key ID',
   signature: 'Signature',
-  howToVerify: 'How to verify',
-  verifyIntro:
-    'Save this page (HTML) or the JSON receipt unchanged as FILE, save the public key below as receipt-key.pub.pem, and run in the CancelMate project directory:',
-  publicKey: 'Public key',
-  verifyOnline: 'Verify online',
-  verifyWith: 'Verify with',
+  howToVerify: 'How to check this receipt',
+  verifyScan:
+    'Scan the QR code with a phone, or open the link below, to see the original kept by the issuer and the result of the check:',
+  verifyUpload: (checker) => `You can also open ${checker} and upload this receipt's web page or JSON file.`,
+  verifyNoAddress:
+    "Upload this receipt's web page or JSON file, unchanged, to the check page (its address ends in /verify) of the service that issued it; or check the signature offline with the public key below.",
+  qrLabel: 'Scan to check this receipt',
+  publicKey: "The issuer's public key",
+  print: 'Print / save as PDF',
+  printHint: "On a phone you can also use the browser menu's Print, or Share → Save as PDF.",
+  verifyWith: 'Check at',
   none: '—',
   colon: ': ',
+  list: joinEn,
 };
 
 /**
@@ -198,17 +244,36 @@ export function receiptLabels(lang: Lang): ReceiptLabels {
 }
 
 /**
- * Formats an ISO timestamp for a receipt: Beijing time (UTC+8) in Chinese, UTC in English. The result does
- * not depend on the machine's locale or time zone; an unparsable input is returned as is.
+ * The title that fits what the receipt is about: a cancellation receipt only when something was cancelled.
+ *
+ * @example
+ * receiptTitle({ outcome: { result: 'blocked' } }, receiptLabels('zh-CN')); // '取消受阻收据'
+ */
+export function receiptTitle(b: Pick<ReceiptBody, 'outcome' | 'caseKind'>, l: ReceiptLabels): string {
+  const kind = b.caseKind;
+  if (kind === 'redflag') return l.titles.redflag;
+  if (kind && kind !== 'blocked' && kind !== 'general') return l.titles.refund;
+  if (b.outcome?.result === 'worked') return l.titles.cancelled;
+  if (kind === 'blocked' || b.outcome?.result === 'blocked') return l.titles.blocked;
+  return l.titles.general;
+}
+
+/**
+ * Formats an ISO timestamp for a receipt: wall-clock time in the receipt's time zone (Beijing time unless
+ * the body names another), in either language. An unparsable input is returned as is.
  *
  * @example
  * formatReceiptTime('2026-11-25T01:00:00.000Z', 'zh-CN') // '2026-11-25 09:00:00（北京时间）'
- * formatReceiptTime('2026-11-25T01:00:00.000Z', 'en') // '2026-11-25 01:00:00 UTC'
+ * formatReceiptTime('2026-11-25T01:00:00.000Z', 'en') // '2026-11-25 09:00:00 (Beijing time, UTC+8)'
  */
-export function formatReceiptTime(iso: string, lang: Lang): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const offsetHours = lang === 'en' ? 0 : 8;
-  const stamp = new Date(ms + offsetHours * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-  return lang === 'en' ? `${stamp} UTC` : `${stamp}（北京时间）`;
+export function formatReceiptTime(iso: string, lang: Lang, timeZone: string = DEFAULT_TIME_ZONE): string {
+  return formatLocalTime(iso, lang, timeZone);
+}
+
+function joinZh(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join('、')}和${items.at(-1)}`;
+}
+
+function joinEn(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -1,4 +1,4 @@
-import { formatReceiptTime, receiptLabels, VERIFY_COMMAND } from './receiptLabels.ts';
+import { formatReceiptTime, receiptLabels, receiptTitle } from './receiptLabels.ts';
 import type { CaseFacts, Receipt } from './types.ts';
 
 /**
@@ -13,14 +13,15 @@ export const RECEIPT_TEXT_MAX = 1500;
 const VALUE_MAX = 80;
 
 /**
- * The short plain-text summary a chat channel sends in-line with the receipt: id, time, platform, channel
- * and outcome, the user's key facts, the number of transcript entries, the first 16 hex chars of the chain
- * head, the key id and how to verify. In the receipt's language; at most {@link RECEIPT_TEXT_MAX} characters
- * (long user values are shortened with "…", and fact lines are dropped before the id or the chain head).
+ * The short plain-text summary a chat channel sends in-line with the receipt: its title (which fits what
+ * happened) and id, time, platform, channel and outcome (when one was recorded), the user's key facts, the
+ * number of transcript entries, the first 16 hex chars of the chain head, the key id and where to check it.
+ * In the receipt's language; at most {@link RECEIPT_TEXT_MAX} characters (long user values are shortened
+ * with "…", and fact lines are dropped before the id or the chain head).
  *
  * @example
  * await ctx.reply(renderReceiptText(receipt));
- * // 会员取消回执 R-20261125-7Q2M
+ * // 取消受阻收据 R-20261125-7Q2M
  * // 生成时间：2026-11-25 09:12:40（北京时间）
  * // …
  */
@@ -33,15 +34,15 @@ export function renderReceiptText(receipt: Receipt): string {
   const reason = b.outcome?.reason ? clip(b.outcome.reason) : undefined;
   const outcome = b.outcome
     ? `${l.outcomes[b.outcome.result]}${reason === undefined ? '' : b.lang === 'en' ? ` (${reason})` : `（${reason}）`}`
-    : l.outcomes.none;
+    : undefined;
   const head = [
-    `${l.title} ${clip(b.id)}`,
-    line(l.issuedAt, formatReceiptTime(b.issuedAt, b.lang)),
+    `${receiptTitle(b, l)} ${clip(b.id)}`,
+    line(l.issuedAt, formatReceiptTime(b.issuedAt, b.lang, b.timeZone)),
     line(l.platform, b.chosen.platform),
     line(l.membership, b.chosen.membership),
     line(l.channel, b.chosen.channel),
     line(l.payment, b.chosen.payment),
-    `${l.outcome}${l.colon}${outcome}`,
+    line(l.outcome, outcome),
   ];
   const factKeys: (keyof CaseFacts)[] = [
     'merchant',
@@ -65,7 +66,9 @@ export function renderReceiptText(receipt: Receipt): string {
   const tail = [
     `${l.entries}${l.colon}${b.transcript.length} · ${l.chainHead}${l.colon}${b.chainHead.slice(0, 16)}`,
     `${l.keyId}${l.colon}${receipt.signature.keyId}`,
-    `${l.verifyWith}${l.colon}${VERIFY_COMMAND}`,
+    ...(b.verifyUrl && /^https?:\/\//i.test(b.verifyUrl)
+      ? [`${l.verifyWith}${l.colon}${new URL(b.verifyUrl).origin}/verify`]
+      : []),
   ];
   return fitLines(defined(head), defined(middle), tail, RECEIPT_TEXT_MAX);
 }

@@ -29,6 +29,8 @@ export interface ShownPath {
   source: string;
   /** ISO date (YYYY-MM-DD) the path was last checked, absent when unverified. */
   verified?: string;
+  /** ISO date a path compiled from public how-to guides was written down (not followed by us; still unverified). */
+  compiled?: string;
   unverified: boolean;
 }
 
@@ -37,6 +39,37 @@ export interface RightExplained {
   text: string;
   citations: string[];
 }
+
+/**
+ * The drafted letters. `complaint12315Zh` is the Chinese 12315 text given to users who read English (12315
+ * takes Chinese); absent in Chinese receipts.
+ *
+ * @example
+ * const t: ComplaintTexts = { demandLetter: '致 某某卡盟…', complaint12315: '被投诉方：某某卡盟…' };
+ */
+export interface ComplaintTexts {
+  demandLetter: string;
+  complaint12315: string;
+  complaint12315Zh?: string;
+}
+
+/**
+ * What a receipt is about, as {@link ReceiptBody.caseKind}: it picks the receipt's title (a receipt where
+ * nothing was cancelled is not titled a cancellation receipt).
+ *
+ * @example
+ * const k: ReceiptCaseKind = 'unsureNotice'; // charged by auto-renewal; the user does not remember a reminder
+ */
+export type ReceiptCaseKind =
+  | 'noNotice'
+  | 'unsureNotice'
+  | 'notified'
+  | 'oneoff'
+  | 'lifetime'
+  | 'notDelivered'
+  | 'blocked'
+  | 'redflag'
+  | 'general';
 
 /** Facts the user gave about their case; every one is optional. */
 export interface CaseFacts {
@@ -65,7 +98,17 @@ export interface ReceiptBody {
   facts: CaseFacts;
   rights: RightExplained[];
   evidence: string[];
-  complaint?: { demandLetter: string; complaint12315: string };
+  complaint?: ComplaintTexts;
   transcript: TranscriptEntry[];
   chainHead: string;
+  /** The kind of case (absent in receipts issued before it was recorded). */
+  caseKind?: ReceiptCaseKind;
+  /** The IANA time zone the receipt's dates and times are shown in; Asia/Shanghai when absent. */
+  timeZone?: string;
+  /**
+   * The installation's address for checking this receipt (`<PUBLIC_URL>/v/<id>`), when it has a public
+   * address. Signed, so a page cannot point its reader to another checker unnoticed; the secret token that
+   * opens the stored copy is added when rendering, never signed.
+   */
+  verifyUrl?: string;
 }

@@ -2,13 +2,16 @@ import { type KeyObject, verify } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonicalJson.ts';
 import { keyIdOf } from './keys.ts';
+import { isTimeZone } from './localTime.ts';
 import { verifyChain } from './transcriptChain.ts';
 import type { Receipt } from './types.ts';
 
 /**
- * The outcome of {@link verifyReceipt}. `failure` says which check failed, in the order they run:
- * `format` (not a receipt), `unknown-key` (signed by another key), `signature` (content changed after
- * signing), `chain` (transcript entries dropped, reordered or altered before signing).
+ * The outcome of {@link verifyReceipt} (and of `verifyReceiptFileText` for a page). `failure` says which check
+ * failed, in the order they run: `format` (not a receipt), `unknown-key` (signed by another key), `signature`
+ * (content changed after signing), `chain` (transcript entries dropped, reordered or altered before signing,
+ * with the entry's `seq`), `page` (an HTML page shows something other than its signed data, with `where`),
+ * `renderer` (an HTML page from another layout version, which cannot be compared word for word).
  *
  * @example
  * const r: VerifyResult = verifyReceipt(extractReceipt(text), publicKey);
@@ -16,7 +19,29 @@ import type { Receipt } from './types.ts';
  */
 export type VerifyResult =
   | { ok: true; id: string; keyId: string }
-  | { ok: false; failure: 'format' | 'unknown-key' | 'signature' | 'chain'; message: string };
+  | {
+      ok: false;
+      failure: 'format' | 'unknown-key' | 'signature' | 'chain' | 'page' | 'renderer';
+      message: string;
+      /** For `chain`: the 1-based transcript entry where the chain breaks. */
+      seq?: number;
+      /** For `page`: where the visible page differs from the signed receipt. */
+      where?: PageDifference;
+    };
+
+/**
+ * Where a receipt page differs from what its signed data renders to: the place (section heading, then the
+ * field, letter or entry within it, as the page labels them), and the visible text on each side (absent when
+ * the words are the same and only markup or styles changed).
+ *
+ * @example
+ * const d: PageDifference = { place: ['你提供的信息', '金额'], shown: '999.00 CNY', signed: '39.90 CNY' };
+ */
+export interface PageDifference {
+  place: string[];
+  shown?: string;
+  signed?: string;
+}
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex characters');
 const optStr = z.string().optional();
@@ -47,6 +72,7 @@ const receiptSchema: z.ZodType<Receipt> = z.object({
         steps: z.array(z.string()),
         source: z.string(),
         verified: optStr,
+        compiled: optStr,
         unverified: z.boolean(),
       }),
     ),
@@ -62,9 +88,29 @@ const receiptSchema: z.ZodType<Receipt> = z.object({
     }),
     rights: z.array(z.object({ text: z.string(), citations: z.array(z.string()) })),
     evidence: z.array(z.string()),
-    complaint: z.object({ demandLetter: z.string(), complaint12315: z.string() }).optional(),
+    complaint: z
+      .object({ demandLetter: z.string(), complaint12315: z.string(), complaint12315Zh: optStr })
+      .optional(),
     transcript: z.array(entrySchema),
     chainHead: hex64,
+    caseKind: z
+      .enum([
+        'noNotice',
+        'unsureNotice',
+        'notified',
+        'oneoff',
+        'lifetime',
+        'notDelivered',
+        'blocked',
+        'redflag',
+        'general',
+      ])
+      .optional(),
+    timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Shanghai').optional(),
+    verifyUrl: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'expected an http(s) address')
+      .optional(),
   }),
   signature: z.object({
     alg: z.literal('Ed25519'),
@@ -114,14 +160,17 @@ export function verifyReceipt(receipt: unknown, publicKey: KeyObject): VerifyRes
   }
 
   const chain = verifyChain(body.transcript);
-  if (!chain.ok) return fail('chain', `chain entry ${chain.seq}: ${chain.reason}`);
+  if (!chain.ok) return { ...fail('chain', `chain entry ${chain.seq}: ${chain.reason}`), seq: chain.seq };
   if (chain.head !== body.chainHead) {
     const n = body.transcript.length;
-    return fail(
-      'chain',
-      `chain entry ${n + 1}: the transcript ends at entry ${n}, but the recorded chain head ${body.chainHead.slice(0, 16)}… ` +
-        `is not that entry's hash ${chain.head.slice(0, 16)}…; entries were dropped from the end or the head was changed`,
-    );
+    return {
+      ...fail(
+        'chain',
+        `chain entry ${n + 1}: the transcript ends at entry ${n}, but the recorded chain head ${body.chainHead.slice(0, 16)}… ` +
+          `is not that entry's hash ${chain.head.slice(0, 16)}…; entries were dropped from the end or the head was changed`,
+      ),
+      seq: n + 1,
+    };
   }
   return { ok: true, id: body.id, keyId: signature.keyId };
 }
@@ -164,7 +213,15 @@ export function extractReceipt(fileText: string): unknown {
   }
 }
 
-function fail(failure: Exclude<VerifyResult, { ok: true }>['failure'], message: string): VerifyResult {
+/**
+ * A failed {@link VerifyResult}.
+ *
+ * @example
+ * const f: VerifyFailure = { ok: false, failure: 'signature', message: 'the signature does not match …' };
+ */
+export type VerifyFailure = Extract<VerifyResult, { ok: false }>;
+
+function fail(failure: VerifyFailure['failure'], message: string): VerifyFailure {
   return { ok: false, failure, message };
 }
 

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY_FILES, publicKeyFromPem } from './keys.ts';
-import { extractReceipt, type VerifyResult, verifyReceipt } from './verify.ts';
+import type { VerifyResult } from './verify.ts';
+import { verifyReceiptFileText } from './verifyHtml.ts';
 
 /**
- * `npm run receipt -- verify FILE [--pubkey FILE]`: checks a receipt file (JSON, or the HTML page that
- * embeds it) offline against a public key. Without --pubkey, the key in DATA_DIR is used.
+ * `npm run receipt -- verify FILE [--pubkey FILE]`: checks a receipt file offline against a public key: the
+ * JSON file, or the HTML page, whose visible text must also be what was signed (see verifyHtml.ts). Without
+ * --pubkey, the key in DATA_DIR is used. (For maintainers; consumers and officials use the `/verify` page.)
  *
  * @example
  * const r = verifyReceiptFile('R-20261125-1A2B3C4D.json', { pubkeyFile: 'receipt-key.pub.pem' });
@@ -23,17 +25,12 @@ export function verifyReceiptFile(
       failure: 'unknown-key',
       message: `no public key at ${keyFile}: pass --pubkey FILE (the server publishes it at /receipts/public-key)`,
     };
+  const publicKeyPem = readFileSync(keyFile, 'utf8');
   let publicKey: ReturnType<typeof publicKeyFromPem>;
   try {
-    publicKey = publicKeyFromPem(readFileSync(keyFile, 'utf8'));
+    publicKey = publicKeyFromPem(publicKeyPem);
   } catch (err) {
     return { ok: false, failure: 'unknown-key', message: (err as Error).message };
   }
-  let receipt: unknown;
-  try {
-    receipt = extractReceipt(readFileSync(file, 'utf8'));
-  } catch (err) {
-    return { ok: false, failure: 'format', message: (err as Error).message };
-  }
-  return verifyReceipt(receipt, publicKey);
+  return verifyReceiptFileText(readFileSync(file, 'utf8'), { publicKey, publicKeyPem });
 }

@@ -168,7 +168,7 @@ describe('engine', () => {
     await c.text('/start');
     await c.text('1');
     const r = await c.text('退款');
-    expect(r.text).toContain('钱是怎么被扣走的？');
+    expect(r.text).toContain('会员是在哪里买的，或者钱是从哪里扣的？');
     const s = await c.text('scam');
     expect(s.text).toContain('遇到了哪种情况？');
   });

@@ -91,7 +91,7 @@ describe.skipIf(SKIP_BROWSER)('web chat in Chromium', () => {
     const pageRes = await page.request.get(`${base}${html}`);
     expect(pageRes.status()).toBe(200);
     expect(pageRes.headers()['content-type']).toContain('text/html');
-    expect(await pageRes.text()).toContain('会员取消回执');
+    expect(await pageRes.text()).toContain('会员取消收据');
     const receipt: unknown = await (await page.request.get(`${base}${data}`)).json();
     const pem = await (await page.request.get(`${base}/receipts/public-key`)).text();
     expect(verifyReceipt(receipt, publicKeyFromPem(pem))).toMatchObject({ ok: true });

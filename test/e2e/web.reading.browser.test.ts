@@ -15,7 +15,9 @@ import { countInView, openPhone, ready, screenshot, sendAsPage } from './webPhon
 /** From the welcome to the ticket-number question of a wrongful auto-deduction (the letters come next). */
 const TO_TICKET_QUESTION = [
   '2',
+  '卡盟网站',
   '自动续费扣的',
+  '是我自己选的',
   '没有提醒',
   '怎么要钱',
   '为了转卖',
@@ -99,7 +101,7 @@ describe.skipIf(SKIP_BROWSER)('web chat: reading and keeping replies', () => {
         '12315 投诉文本',
       ]);
       const [demand, complaint] = await letterTexts(page);
-      expect(demand).toMatch(/^致 某某卡盟：\n\n本人是贵方网站/);
+      expect(demand).toMatch(/^致 某某卡盟（网址：http:\/\/kamen\.example\.com\/）：\n\n事由：/);
       expect(complaint).toMatch(/^被投诉方：某某卡盟/);
       // Each card is named by its title for screen readers, and its copy button is described by it.
       const card = page.getByRole('article', { name: '12315 投诉文本' });

@@ -104,8 +104,9 @@ describe('the citations check', () => {
       found += mentions.length;
       expect(orphans, file).toEqual([]);
     }
-    // The legal texts exist in both languages: far more than a handful of citations were checked.
-    expect(found).toBeGreaterThan(80);
+    // The legal texts exist in both languages (each ground once, in the grounds table of receipt.json, plus the
+    // guide's own explanations): far more than a handful of citations were checked.
+    expect(found).toBeGreaterThan(50);
   });
 
   // Every article rights.md backs is in the table, so others adding legal text from rights.md pass the check.

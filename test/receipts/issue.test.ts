@@ -65,7 +65,6 @@ describe('receipts issued by the engine', () => {
             '《网络交易监督管理办法》第十八条',
             '《消费者权益保护法》第二十六条',
             '《民法典》第九百八十五条',
-            '《消费者权益保护法实施条例》第四十六条',
           ]
         : [
             '《消费者权益保护法实施条例》 Art. 10(2)',
@@ -81,7 +80,22 @@ describe('receipts issued by the engine', () => {
       expect(b.complaint?.complaint12315).toContain(
         lang === 'zh' ? '被投诉方：某某卡盟' : 'Respondent: Shady Cards Ltd',
       );
-      if (lang === 'en') expect(b.complaint?.demandLetter).toContain('[fill in: ticket number]');
+      // Rights are the grounds the guide showed; 12315's time limits were explained in the chat, not as a ground.
+      expect(cites).not.toContain('第四十六条');
+      if (lang === 'en') {
+        // The ticket was skipped: no ticket line and no blank for it (the user may have none).
+        expect(b.complaint?.demandLetter).not.toContain('ticket');
+        expect(b.complaint?.complaint12315Zh).toContain(
+          '被投诉方：Shady Cards Ltd（网址：http://shady.example.com/）',
+        );
+        expect(b.complaint?.complaint12315Zh).toContain('5.00 USD');
+      } else {
+        expect(b.complaint?.demandLetter).toContain('此前联系客服的工单号：T-7788');
+        expect(b.complaint?.complaint12315Zh).toBeUndefined();
+      }
+      expect(b.caseKind).toBe('noNotice');
+      expect(b.timeZone).toBe('Asia/Shanghai');
+      expect(b.verifyUrl).toBe(`https://cancelmate.example.org/v/${b.id}`);
       // The receipt covers the whole transcript up to the final message, and its chain head is the stored one.
       const stored = (await t.app.engine.history('test', 'u1')).entries;
       expect(b.transcript).toEqual(stored.slice(0, b.transcript.length));

@@ -50,7 +50,7 @@ const ZH_TURNS: Omit<TranscriptContent, 'seq'>[] = [
     text: '可以在支付渠道关闭扣费：微信 我 → 服务 → 钱包 → 支付设置 → 自动续费 → 关闭扣费服务。',
   },
   { at: at(9), dir: 'in', text: '订单号 KM20261101-8842，扣了 198 元，没收到提醒' },
-  { at: at(9, 5), dir: 'out', text: '已记录。这是您的回执。' },
+  { at: at(9, 5), dir: 'out', text: '已记录。这是您的收据。' },
 ];
 
 const EN_TURNS: Omit<TranscriptContent, 'seq'>[] = [

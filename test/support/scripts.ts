@@ -1,5 +1,6 @@
 /**
- * Inputs that walk the wrongful-auto-deduction branch with facts to the end (a receipt), for tests.
+ * Inputs that walk the wrongful-auto-deduction branch with facts to the end (a receipt), for tests: refund →
+ * 卡盟网站 → auto-renewal → "I chose it myself" → no reminder → escalate → personal use → note the facts.
  *
  * @example
  * for (const text of WRONGFUL_WITH_FACTS.zh) engine.handle({ …, text });
@@ -9,6 +10,8 @@ export const WRONGFUL_WITH_FACTS = {
     '/start',
     '2',
     '1',
+    '1',
+    '3',
     '1',
     '2',
     '1',
@@ -29,6 +32,8 @@ export const WRONGFUL_WITH_FACTS = {
     '/start',
     '2',
     '1',
+    '1',
+    '3',
     '1',
     '2',
     '1',

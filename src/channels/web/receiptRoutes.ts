@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Engine } from '../../dialogue/engine.ts';
 import type { ReceiptKeys } from '../../receipts/keys.ts';
-import { renderReceiptHtml } from '../../receipts/renderHtml.ts';
+import { RECEIPT_PAGE_CSP as PAGE_CSP, renderReceiptHtml } from '../../receipts/renderHtml.ts';
 import type { Receipt } from '../../receipts/types.ts';
 import { ApiError } from './apiError.ts';
 import { readSessionId, WEB_CHANNEL } from './session.ts';
@@ -12,10 +12,10 @@ import { readSessionId, WEB_CHANNEL } from './session.ts';
  * - `GET /receipts/:id?t=TOKEN` (HTML page) and `GET /receipts/:id.json?t=TOKEN`: the receipt, for whoever
  *   holds the secret token handed out with it (any channel's link); 404 otherwise, the same for unknown ids;
  * - `GET /api/receipts` and `GET /api/receipts/:id[.json]`: the web chat session's own receipts (by cookie),
- *   so the page can offer them again after a reload without keeping tokens.
+ *   listed with their token links, so the page can offer them again after a reload, in any browser.
  *
  * @example
- * await scope.register(receiptRoutes, { engine, receipts, keys, publicUrl: 'https://cancelmate.example.org' });
+ * await scope.register(receiptRoutes, { engine, keys, publicUrl: 'https://cancelmate.example.org' });
  */
 export interface ReceiptRoutesOptions {
   engine: Engine;
@@ -23,18 +23,17 @@ export interface ReceiptRoutesOptions {
   publicUrl?: string;
 }
 
-/** The receipt page embeds its own styles and no scripts: its CSP allows exactly that. */
-export const RECEIPT_PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The receipt page embeds its own styles, inline SVG and one print script (by hash): its CSP allows exactly that. */
+export const RECEIPT_PAGE_CSP = PAGE_CSP;
 
 const ID = /^R-\d{8}-[0-9A-F]{8}$/;
 
 /** See {@link ReceiptRoutesOptions}. */
 export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (server, opts) => {
   const { keys, engine } = opts;
-  const verifyUrl = opts.publicUrl ? `${opts.publicUrl.replace(/\/+$/, '')}/receipts/public-key` : undefined;
 
-  const send = (reply: FastifyReply, receipt: Receipt, asJson: boolean) => {
+  /** `token` is the link token when the page was opened with it (its check link and QR code then carry it). */
+  const send = (reply: FastifyReply, receipt: Receipt, asJson: boolean, token?: string) => {
     reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
     if (asJson)
       return reply
@@ -44,9 +43,7 @@ export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (se
     return reply
       .type('text/html; charset=utf-8')
       .header('content-security-policy', RECEIPT_PAGE_CSP)
-      .send(
-        renderReceiptHtml(receipt, { publicKeyPem: keys.publicKeyPem, ...(verifyUrl ? { verifyUrl } : {}) }),
-      );
+      .send(renderReceiptHtml(receipt, { publicKeyPem: keys.publicKeyPem, ...(token ? { token } : {}) }));
   };
   const parseFile = (file: string) => {
     const asJson = file.endsWith('.json');
@@ -70,7 +67,7 @@ export const receiptRoutes: FastifyPluginAsync<ReceiptRoutesOptions> = async (se
       const receipt = parsed && token ? await engine.receiptByToken(parsed.id, token) : undefined;
       if (!parsed || !receipt)
         throw new ApiError(404, 'not_found', 'no receipt at this address: check the link you were given');
-      return send(reply, receipt, parsed.asJson);
+      return send(reply, receipt, parsed.asJson, token);
     },
   );
 

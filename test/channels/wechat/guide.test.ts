@@ -61,7 +61,9 @@ async function say(tencent: TencentClient, ...lines: string[]) {
 
 const TO_LETTERS = [
   '2',
+  '卡盟网站',
   '自动续费扣的',
+  '是我自己选的',
   '没有提醒',
   '怎么要钱',
   '为了转卖',
@@ -146,7 +148,9 @@ describe('failures and logs', () => {
     });
     const tencent = h.tencent('safe', 'oSecretOpenid42');
     const reply = await tencent.send({ type: 'text', content: 'my order is A20261103001' });
-    expect(reply.text).toBe('抱歉，我这边出了点问题，刚才这条消息没有记下来（之前的进度都还在）。请把刚才的话再发一次。');
+    expect(reply.text).toBe(
+      '抱歉，我这边出了点问题，刚才这条消息没有记下来（之前的进度都还在）。请把刚才的话再发一次。',
+    );
     await fetch(`${h.url}/wechat?signature=0&timestamp=1&nonce=1`, { method: 'POST', body: 'x' });
     const log = lines.join('\n');
     expect(log).toContain('store exploded');
@@ -167,21 +171,29 @@ describe('pages and letters', () => {
     expect(page1).toMatch(/（第 1\/\d 页 · 回复 n 看下一页）$/);
     // Asking for a letter in between does not lose the page not read yet.
     const early = (await say(tencent, '信1'))[0];
-    expect(early?.startsWith('致 某某卡盟：')).toBe(true);
+    expect(early?.startsWith('致 某某卡盟（网址：')).toBe(true);
     const nextRequest = tencent.build({ type: 'text', content: 'n' });
     const page2 = (await tencent.deliver(nextRequest)).text ?? '';
     // A retried "n" gets the same page and does not skip one.
     expect((await tencent.deliver(nextRequest)).text).toBe(page2);
-    expect(page2).toContain('【12315 投诉文本】');
-    expect(page2).toContain('回复 1：下一步：怎么发给商家');
-    expect(page2).toMatch(/（第 2\/2 页，完）$/);
+    const pages = [page1, page2];
+    while (!/，完）$/.test(pages.at(-1) ?? '') && pages.length < 6)
+      pages.push((await say(tencent, 'n'))[0] ?? '');
+    // Both letters are there, each whole (a letter is never cut between pages).
+    const all = pages.join('\n');
+    expect(all).toContain('【12315 投诉文本】');
+    expect(pages.filter((p) => p.includes('被投诉方：某某卡盟'))).toHaveLength(1);
+    expect(pages.filter((p) => p.includes('致 某某卡盟（网址：'))).toHaveLength(1);
+    const lastPage = pages.at(-1) ?? '';
+    expect(lastPage).toMatch(new RegExp(`（第 ${pages.length}/${pages.length} 页，完）$`));
+    expect(lastPage).toContain('回复 1：下一步：怎么发给商家');
     expect((await say(tencent, 'n'))[0]).toContain('这条回复已经全部发完了');
     const [letter1, letter2] = await say(tencent, '信1', 'L2');
-    expect(letter1?.startsWith('致 某某卡盟：')).toBe(true);
+    expect(letter1?.startsWith('致 某某卡盟（网址：')).toBe(true);
     expect(letter1).toContain('日期：');
     expect(letter1).not.toContain('回复');
     expect(letter2?.startsWith('被投诉方：某某卡盟')).toBe(true);
-    for (const t of [page1, page2, letter1 ?? '', letter2 ?? ''])
+    for (const t of [...pages, letter1 ?? '', letter2 ?? ''])
       expect(Buffer.byteLength(t)).toBeLessThanOrEqual(2048);
     // The numbered answer still works after paging.
     expect((await say(tencent, '1'))[0]).not.toContain('没太明白');
@@ -199,7 +211,7 @@ describe('receipts', () => {
     const link = /https:\/\/cancelmate\.example\.org\/receipts\/(R-\d{8}-[0-9A-F]{8})\?t=([\w-]+)/.exec(last);
     expect(link, last).not.toBeNull();
     expect(last).toContain('收据已生成');
-    expect(last).toContain('会员取消回执');
+    expect(last).toContain('会员取消收据');
     const res = await fetch(`${h.url}/receipts/${link?.[1]}?t=${link?.[2]}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(link?.[1] ?? 'missing');
