@@ -6,7 +6,6 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
 import { createLogger } from './logger.ts';
 import { FLOWS_USAGE, runFlowsCommand } from './maintain/flowsCli.ts';
-import { loadOrCreateKeyPair } from './receipts/keys.ts';
 import { verifyReceiptFile } from './receipts/verifyFile.ts';
 import { StoreSetupError } from './store/port.ts';
 import { describeTarget } from './store/postgres/connection.ts';
