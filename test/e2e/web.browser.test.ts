@@ -123,15 +123,30 @@ describe.skipIf(SKIP_BROWSER)('web chat in Chromium', () => {
     expect(await earlier.textContent()).not.toContain('/start');
     expect(await log().textContent()).toContain('Welcome back');
     expect(await page.locator('#log .choice .label').allTextContents()).toEqual(['Start over']);
-    // The receipt is offered again (by session, without the token).
-    const again = await earlier
+    // The receipt is offered again under the message that handed it out, with the same token links as before.
+    const withReceipt = earlier.locator('.msg.guide', { has: page.locator('.receipt a') });
+    expect(await withReceipt.count()).toBe(1);
+    expect(await withReceipt.locator('.text').textContent()).toMatch(
+      /收据已生成（编号 R-\d{8}-[0-9A-F]{8}）/,
+    );
+    const again = await withReceipt
       .locator('.receipt a')
       .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
     expect(again).toEqual([
-      expect.stringMatching(/^\/api\/receipts\/R-\d{8}-[0-9A-F]{8}$/),
-      expect.stringMatching(/\.json$/),
+      expect.stringMatching(/^\/receipts\/R-\d{8}-[0-9A-F]{8}\?t=[A-Za-z0-9_-]{24}$/),
+      expect.stringMatching(/^\/receipts\/R-\d{8}-[0-9A-F]{8}\.json\?t=[A-Za-z0-9_-]{24}$/),
     ]);
     expect((await page.request.get(`${base}${again[1]}`)).status()).toBe(200);
+    // The link works in another browser (a fresh context: no cookie, no session), as it would for a merchant.
+    const stranger = await browser.newContext();
+    try {
+      const other = await stranger.newPage();
+      const res = await other.goto(`${base}${again[0]}`);
+      expect(res?.status()).toBe(200);
+      expect(await other.locator('body').textContent()).toContain('会员取消收据');
+    } finally {
+      await stranger.close();
+    }
     // The header fits on one row in English too.
     const header = await page.locator('header').boundingBox();
     expect(header?.height).toBeLessThan(80);

@@ -57,11 +57,11 @@ function bubble(who, text) {
   return item;
 }
 
-/** Links to a receipt: by its secret token (fresh replies) or by this session (after a reload). */
+/** Links to a receipt by its secret token: the same links in a fresh reply and after a reload, in any browser. */
 function receiptLinks(receipt) {
   const id = encodeURIComponent(receipt.id);
-  const token = receipt.token ? `?t=${encodeURIComponent(receipt.token)}` : '';
-  const base = receipt.token ? '/receipts' : '/api/receipts';
+  const token = `?t=${encodeURIComponent(receipt.token)}`;
+  const base = '/receipts';
   const links = make('p', 'receipt');
   const page = make('a', '', t('receiptHtml'));
   page.href = `${base}/${id}${token}`;
@@ -218,17 +218,38 @@ function send(body, echo, viaButton = false) {
   return deliver({ ...body, messageId: newMessageId() }, viaButton);
 }
 
-/** Redraws the earlier conversation (outside the live region, so a screen reader does not re-read it). */
-function drawHistory(entries) {
+/**
+ * Redraws the earlier conversation (outside the live region, so a screen reader does not re-read it); each
+ * receipt's links go back under the message that handed it out.
+ */
+function drawHistory(entries, receipts) {
   const shown = entries.filter((e) => !(e.dir === 'in' && e.text.trim() === '/start'));
-  if (shown.length === 0) return;
-  const divider = make('p', 'divider', t('earlier'));
-  divider.dataset.t = 'earlier';
-  historyBox.append(divider);
-  for (const entry of shown) {
-    if (entry.dir === 'in') historyBox.append(bubble('user', entry.text.replace(/^\[(.*)\]$/s, '$1')));
-    else historyBox.append(bubble('guide', entry.text));
+  const placed = new Set();
+  if (shown.length > 0) {
+    const divider = make('p', 'divider', t('earlier'));
+    divider.dataset.t = 'earlier';
+    historyBox.append(divider);
   }
+  for (const entry of shown) {
+    if (entry.dir === 'in') {
+      historyBox.append(bubble('user', entry.text.replace(/^\[(.*)\]$/s, '$1')));
+      continue;
+    }
+    const item = bubble('guide', entry.text);
+    for (const r of receipts)
+      if (!placed.has(r.id) && entry.text.includes(r.id)) {
+        item.append(receiptLinks(r));
+        placed.add(r.id);
+      }
+    historyBox.append(item);
+  }
+  // A receipt whose message is not in the history any more still keeps its links.
+  for (const r of receipts)
+    if (!placed.has(r.id)) {
+      const item = bubble('guide', r.id);
+      item.append(receiptLinks(r));
+      historyBox.append(item);
+    }
 }
 
 async function getJson(url) {
@@ -241,13 +262,11 @@ async function boot() {
     const history = await getJson('/api/history');
     if (history) {
       applyLang(history.lang);
-      if (Array.isArray(history.entries)) drawHistory(history.entries);
-    }
-    const saved = await getJson('/api/receipts');
-    for (const r of Array.isArray(saved?.receipts) ? saved.receipts : []) {
-      const item = bubble('guide', r.id);
-      item.append(receiptLinks({ id: r.id }));
-      historyBox.append(item);
+      const receipts = (Array.isArray(history.receipts) ? history.receipts : []).map((r) => ({
+        id: r.id,
+        token: new URL(r.html, location.href).searchParams.get('t') ?? '',
+      }));
+      drawHistory(Array.isArray(history.entries) ? history.entries : [], receipts);
     }
   } catch {
     // No history is fine: /start below still shows where the conversation stands.
