@@ -1,12 +1,15 @@
 /**
  * The parts every entry point (server, terminal chat) shares, built in dependency order: flows first (so a
  * broken flow stops start-up before anything else opens), then the data directory's store, signing key and
- * salt, then the engine. Stale conversations are purged once at start.
+ * salt, then the engine. Stale conversations are purged once at start. `reloadFlows()` reads flows/ and
+ * locales/ again and swaps a valid edit into the running engine (main.ts calls it when the files change and
+ * on SIGHUP).
  */
 import type { Config } from './config.ts';
 import type { ReceiptIssuer } from './dialogue/effects.ts';
 import { Engine } from './dialogue/engine.ts';
 import { type FlowBundle, loadFlowBundle } from './flows/bundle.ts';
+import { type FlowError, FlowValidationError, formatFlowError } from './flows/errors.ts';
 import { createTranslator, type Translator } from './i18n/translator.ts';
 import type { Logger } from './logger.ts';
 import { loadOrCreateKeyPair, type ReceiptKeys } from './receipts/keys.ts';
@@ -24,15 +27,35 @@ import { SqliteStore } from './store/sqlite/sqliteStore.ts';
  */
 export interface App {
   config: Config;
-  bundle: FlowBundle;
-  tr: Translator;
+  /** The flows answering now (changes when {@link App.reloadFlows} swaps in an edit). */
+  readonly bundle: FlowBundle;
+  /** The translator answering now, over the locales of {@link App.bundle}. */
+  readonly tr: Translator;
   keys: ReceiptKeys;
   engine: Engine;
   logger: Logger;
+  /**
+   * Reads FLOWS_DIR and LOCALES_DIR again. A valid edit is swapped into the engine (the next message uses it)
+   * and logged with the old and new version; an invalid one is logged with every error (`file:line:col`, as
+   * `flows check` prints them) and the running version keeps serving. `why` goes into the log.
+   */
+  reloadFlows(why: string): FlowReload;
   /** Deletes conversations untouched for RETENTION_DAYS; returns what went. */
   purge(now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
 }
+
+/**
+ * What {@link App.reloadFlows} did: swapped in a new version, found the same files again (`changed: false`),
+ * or refused an edit (the errors; the old version keeps serving).
+ *
+ * @example
+ * const r = app.reloadFlows('SIGHUP');
+ * if (!r.ok) console.error(r.errors.map(formatFlowError).join('\n'));
+ */
+export type FlowReload =
+  | { ok: true; changed: boolean; oldVersion: string; newVersion: string }
+  | { ok: false; version: string; errors: FlowError[] };
 
 /**
  * How long a processed message id is remembered for de-duplication (Telegram keeps updates 24 h).
@@ -53,7 +76,15 @@ export async function createApp(
   config: Config,
   opts: { logger: Logger; clock?: () => Date; store?: StorePort },
 ): Promise<App> {
-  const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR });
+  const { logger } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  // Dates in the flows are checked against the real day (`clock` is the messages' time, faked in tests).
+  const readFlows = () =>
+    loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR }, new Date(), {
+      staleDays: config.FLOWS_STALE_DAYS,
+    });
+  const bundle = readFlows();
+  logWarnings(logger, bundle);
   const tr = createTranslator(bundle.locales);
   const store = opts.store ?? SqliteStore.open(config.DATA_DIR);
   let keys: ReceiptKeys;
@@ -65,8 +96,6 @@ export async function createApp(
     await store.close();
     throw err;
   }
-  const { logger } = opts;
-  const clock = opts.clock ?? (() => new Date());
   const issuer: ReceiptIssuer = { keys, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) };
   const engine = new Engine({
     store,
@@ -89,20 +118,70 @@ export async function createApp(
     return removed;
   };
   await purge();
+  const reloadFlows = (why: string): FlowReload => {
+    const oldVersion = engine.flowVersion;
+    let next: FlowBundle;
+    try {
+      next = readFlows();
+    } catch (err) {
+      const errors =
+        err instanceof FlowValidationError
+          ? err.errors
+          : [
+              {
+                file: config.FLOWS_DIR,
+                line: 1,
+                col: 1,
+                path: '',
+                message: String((err as Error).message ?? err),
+              },
+            ];
+      logger.error(
+        { why, version: oldVersion, errors: errors.map(formatFlowError) },
+        `flows not reloaded (${why}): ${errors.length} error(s); still serving ${oldVersion}. Fix the files (npm run flows -- check) and save again`,
+      );
+      return { ok: false, version: oldVersion, errors };
+    }
+    if (next.version === oldVersion) {
+      logger.debug({ why, version: oldVersion }, 'flows unchanged');
+      return { ok: true, changed: false, oldVersion, newVersion: oldVersion };
+    }
+    engine.use(next, createTranslator(next.locales));
+    logger.info(
+      { why, oldVersion, newVersion: next.version },
+      `flows reloaded (${why}): ${oldVersion} -> ${next.version}`,
+    );
+    logWarnings(logger, next);
+    return { ok: true, changed: true, oldVersion, newVersion: next.version };
+  };
   let closed: Promise<void> | undefined;
   return {
     config,
-    bundle,
-    tr,
+    get bundle() {
+      return engine.flows.bundle;
+    },
+    get tr() {
+      return engine.flows.tr;
+    },
     keys,
     engine,
     logger,
+    reloadFlows,
     purge,
     close() {
       closed ??= store.close();
       return closed;
     },
   };
+}
+
+/** The bundle's warnings (paths not checked for FLOWS_STALE_DAYS), in one log line. */
+function logWarnings(logger: Logger, bundle: FlowBundle): void {
+  if (bundle.warnings.length === 0) return;
+  logger.warn(
+    { version: bundle.version, warnings: bundle.warnings.map(formatFlowError) },
+    `flows ${bundle.version}: ${bundle.warnings.length} warning(s) (npm run flows -- check lists them with fixes)`,
+  );
 }
 
 /** Runs a secret-file loader; its errors (unreadable, damaged, wrong mode) are the operator's to fix. */

@@ -60,12 +60,14 @@ export function buildReceiptBody(input: BuildInput): ReceiptBody {
   const facts = factsFromFields(fields);
   const today = now.toISOString().slice(0, 10);
   const wantsTexts = kind !== 'redflag' && kind !== 'general';
+  const versions = [...new Set(transcript.flatMap((e) => (e.flow ? [e.flow] : [])))];
   return {
     v: 1,
     id: input.id ?? newReceiptId(now),
     conversation: input.conversation,
     issuedAt: now.toISOString(),
     flowVersion: bundle.version,
+    ...(versions.length > 0 ? { flowVersions: versions } : {}),
     lang,
     chosen: strip({
       platform: platformName(ctx.platform),
