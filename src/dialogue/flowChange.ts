@@ -10,7 +10,6 @@
 import type { FlowBundle } from '../flows/bundle.ts';
 import { pickable } from '../flows/compile.ts';
 import { channelsOffered, currentPath, type FlowContext, holds, pageCount } from '../flows/context.ts';
-import { FACTS } from '../flows/schema.ts';
 import { type ConversationState, freshConversation } from './conversation.ts';
 
 /**
@@ -54,7 +53,7 @@ export function positionProblem(
   if (ctx.payment !== null && byId.get(ctx.payment)?.kind !== 'payment') return 'payment';
   const settable = settableValues(bundle);
   for (const [field, value] of Object.entries(ctx.fields)) {
-    if (field.startsWith('fact_') && (FACTS as readonly string[]).includes(field.slice(5))) continue;
+    if (field.startsWith('fact_')) continue;
     if (!settable.get(field)?.has(value)) return 'field';
   }
   if (ctx.fields.channel !== undefined && !currentPath(ctx, bundle.catalogue)) return 'channel';

@@ -91,8 +91,11 @@ describe('hot reload: a running app follows the files', () => {
     expect(entries.filter((e) => e.dir === 'in').every((e) => e.flow === undefined)).toBe(true);
     expect(entries.filter((e) => e.dir === 'out').map((e) => e.flow)).toEqual([v1, v2]);
 
-    const receipt = last(await s.send({ text: '收据' }))?.receipt;
+    const handedOut = last(await s.send({ text: '收据' }));
+    const receipt = handedOut?.receipt;
     expect(receipt).toBeDefined();
+    const html = handedOut?.attachments?.find((a) => a.contentType.startsWith('text/html'))?.content;
+    expect(html).toContain(`${v1}, ${v2}`);
     const issued = await s.t.app.engine.receiptByToken(receipt?.id ?? '', receipt?.token ?? '');
     expect(issued?.body.flowVersions).toEqual([v1, v2]);
     expect(issued?.body.flowVersion).toBe(v2);
