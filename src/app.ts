@@ -3,12 +3,15 @@
  * broken flow stops start-up before anything else opens), then the store (the SQLite file in DATA_DIR, or the
  * PostgreSQL database of DATABASE_URL), the signing key and salt, then the engine. With SQLite, stale
  * conversations are purged once here at start; with PostgreSQL the purge is a one-replica job (main.ts).
+ * `reloadFlows()` reads flows/ and locales/ again and swaps a valid edit into the running engine (main.ts
+ * calls it when the files change and on SIGHUP).
  */
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { ReceiptIssuer } from './dialogue/effects.ts';
 import { Engine } from './dialogue/engine.ts';
 import { type FlowBundle, loadFlowBundle } from './flows/bundle.ts';
+import { type FlowError, FlowValidationError, formatFlowError } from './flows/errors.ts';
 import { createTranslator, type Translator } from './i18n/translator.ts';
 import type { Logger } from './logger.ts';
 import { KEY_FILES, loadOrCreateKeyFile, loadOrCreateKeyPair, type ReceiptKeys } from './receipts/keys.ts';
@@ -30,17 +33,37 @@ import { SqliteStore } from './store/sqlite/sqliteStore.ts';
  */
 export interface App {
   config: Config;
-  bundle: FlowBundle;
-  tr: Translator;
+  /** The flows answering now (changes when {@link App.reloadFlows} swaps in an edit). */
+  readonly bundle: FlowBundle;
+  /** The translator answering now, over the locales of {@link App.bundle}. */
+  readonly tr: Translator;
   keys: ReceiptKeys;
   engine: Engine;
   logger: Logger;
   /** Runs jobs that must run in one process at a time (all here with SQLite; one replica's with PostgreSQL). */
   jobs: JobLock;
+  /**
+   * Reads FLOWS_DIR and LOCALES_DIR again. A valid edit is swapped into the engine (the next message uses it)
+   * and logged with the old and new version; an invalid one is logged with every error (`file:line:col`, as
+   * `flows check` prints them) and the running version keeps serving. `why` goes into the log.
+   */
+  reloadFlows(why: string): FlowReload;
   /** Deletes conversations untouched for RETENTION_DAYS; returns what went. */
   purge(now?: Date): Promise<PurgeResult>;
   close(): Promise<void>;
 }
+
+/**
+ * What {@link App.reloadFlows} did: swapped in a new version, found the same files again (`changed: false`),
+ * or refused an edit (the errors; the old version keeps serving).
+ *
+ * @example
+ * const r = app.reloadFlows('SIGHUP');
+ * if (!r.ok) console.error(r.errors.map(formatFlowError).join('\n'));
+ */
+export type FlowReload =
+  | { ok: true; changed: boolean; oldVersion: string; newVersion: string }
+  | { ok: false; version: string; errors: FlowError[] };
 
 /**
  * How long a processed message id is remembered for de-duplication (Telegram keeps updates 24 h).
@@ -61,9 +84,16 @@ export async function createApp(
   config: Config,
   opts: { logger: Logger; clock?: () => Date; store?: StorePort; jobs?: JobLock },
 ): Promise<App> {
-  const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR });
-  const tr = createTranslator(bundle.locales);
   const { logger } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  // Dates in the flows are checked against the real day (`clock` is the messages' time, faked in tests).
+  const readFlows = () =>
+    loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR }, new Date(), {
+      staleDays: config.FLOWS_STALE_DAYS,
+    });
+  const bundle = readFlows();
+  logWarnings(logger, bundle);
+  const tr = createTranslator(bundle.locales);
   const chosen = opts.store
     ? { store: opts.store, jobs: opts.jobs ?? soleInstance() }
     : await openConfiguredStore(config, logger);
@@ -79,7 +109,6 @@ export async function createApp(
     await store.close();
     throw err;
   }
-  const clock = opts.clock ?? (() => new Date());
   const issuer: ReceiptIssuer = { keys, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) };
   const engine = new Engine({
     store,
@@ -102,15 +131,56 @@ export async function createApp(
     return removed;
   };
   if (!jobs.shared) await purge();
+  const reloadFlows = (why: string): FlowReload => {
+    const oldVersion = engine.flowVersion;
+    let next: FlowBundle;
+    try {
+      next = readFlows();
+    } catch (err) {
+      const errors =
+        err instanceof FlowValidationError
+          ? err.errors
+          : [
+              {
+                file: config.FLOWS_DIR,
+                line: 1,
+                col: 1,
+                path: '',
+                message: String((err as Error).message ?? err),
+              },
+            ];
+      logger.error(
+        { why, version: oldVersion, errors: errors.map(formatFlowError) },
+        `flows not reloaded (${why}): ${errors.length} error(s); still serving ${oldVersion}. Fix the files (npm run flows -- check) and save again`,
+      );
+      return { ok: false, version: oldVersion, errors };
+    }
+    if (next.version === oldVersion) {
+      logger.debug({ why, version: oldVersion }, 'flows unchanged');
+      return { ok: true, changed: false, oldVersion, newVersion: oldVersion };
+    }
+    engine.use(next, createTranslator(next.locales));
+    logger.info(
+      { why, oldVersion, newVersion: next.version },
+      `flows reloaded (${why}): ${oldVersion} -> ${next.version}`,
+    );
+    logWarnings(logger, next);
+    return { ok: true, changed: true, oldVersion, newVersion: next.version };
+  };
   let closed: Promise<void> | undefined;
   return {
     config,
-    bundle,
-    tr,
+    get bundle() {
+      return engine.flows.bundle;
+    },
+    get tr() {
+      return engine.flows.tr;
+    },
     keys,
     engine,
     logger,
     jobs,
+    reloadFlows,
     purge,
     close() {
       closed ??= jobs.close().then(() => store.close());
@@ -192,6 +262,15 @@ export function installationSecrets(config: Config, keys: ReceiptKeys, salt: str
     keyFile: config.RECEIPT_KEY_FILE ?? join(config.DATA_DIR, KEY_FILES.privateKey),
     saltFile: config.SALT_FILE ?? join(config.DATA_DIR, SALT_FILE),
   };
+}
+
+/** The bundle's warnings (paths not checked for FLOWS_STALE_DAYS), in one log line. */
+function logWarnings(logger: Logger, bundle: FlowBundle): void {
+  if (bundle.warnings.length === 0) return;
+  logger.warn(
+    { version: bundle.version, warnings: bundle.warnings.map(formatFlowError) },
+    `flows ${bundle.version}: ${bundle.warnings.length} warning(s) (npm run flows -- check lists them with fixes)`,
+  );
 }
 
 /** Runs a secret-file loader; its errors (unreadable, damaged, wrong mode) are the operator's to fix. */

@@ -3,13 +3,17 @@ import { parseArgs } from 'node:util';
 import { createApp, installationSecrets, loadReceiptKeys, loadSecrets } from './app.ts';
 import { runTerminalChat } from './channels/terminal/chat.ts';
 import { ConfigError, loadConfig, loadDotEnv } from './config.ts';
+import { loadFlowBundle } from './flows/bundle.ts';
 import { FlowValidationError } from './flows/errors.ts';
 import { createLogger } from './logger.ts';
 import { FLOWS_USAGE, runFlowsCommand } from './maintain/flowsCli.ts';
+import { runFlowsReport } from './maintain/report.ts';
 import { verifyReceiptFile } from './receipts/verifyFile.ts';
-import { StoreSetupError } from './store/port.ts';
+import { type StorePort, StoreSetupError } from './store/port.ts';
 import { describeTarget } from './store/postgres/connection.ts';
 import { copySqliteToPostgres } from './store/postgres/copyFromSqlite.ts';
+import { PostgresStore } from './store/postgres/postgresStore.ts';
+import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 
 /**
  * `npm run chat | flows | receipt -- …`: the command-line entry point.
@@ -19,6 +23,7 @@ import { copySqliteToPostgres } from './store/postgres/copyFromSqlite.ts';
  * // npm run flows -- check            (every check; see src/maintain/flowsCli.ts for the others)
  * // npm run flows -- diff main
  * // DATABASE_URL=postgres://… npm run db -- migrate-to-postgres --data-dir ./data
+ * // npm run flows -- report --months 3   (reads DATA_DIR; works beside a running server)
  */
 const USAGE = `Usage:
   cli chat [--lang zh-CN|en] [--user ID] [--data-dir DIR]
@@ -33,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === 'chat') return await chat(rest);
-    if (cmd === 'flows') return flows(rest);
+    if (cmd === 'flows') return rest[0] === 'report' ? await report(rest.slice(1)) : flows(rest);
     if (cmd === 'receipt') return receipt(rest);
     if (cmd === 'db') return await db(rest);
     process.stderr.write(USAGE);
@@ -85,7 +90,13 @@ function flows(args: string[]): number {
   const config = loadConfig(process.env);
   const dirs = { flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, root: process.cwd() };
   try {
-    return runFlowsCommand(args, { dirs, env: process.env, out: process.stdout, err: process.stderr });
+    return runFlowsCommand(args, {
+      dirs,
+      env: process.env,
+      staleDays: config.FLOWS_STALE_DAYS,
+      out: process.stdout,
+      err: process.stderr,
+    });
   } catch (err) {
     // A bad FLOWS_STALE_DAYS.
     if (err instanceof RangeError) {
@@ -93,6 +104,34 @@ function flows(args: string[]): number {
       return 2;
     }
     throw err;
+  }
+}
+
+/**
+ * `flows report`: the counters in DATA_DIR's database, opened read-only (so it runs beside the server), with
+ * the flows for names and dates; with DATABASE_URL, the PostgreSQL database's counters.
+ */
+async function report(args: string[]): Promise<number> {
+  const config = loadConfig(process.env);
+  const now = new Date();
+  const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR }, now, {
+    staleDays: config.FLOWS_STALE_DAYS,
+  });
+  // PostgreSQL: the shared database (reading only); SQLite: DATA_DIR's file, read-only beside the server.
+  const store: StorePort = config.DATABASE_URL
+    ? await PostgresStore.open(config.DATABASE_URL)
+    : SqliteStore.openForReading(config.DATA_DIR);
+  try {
+    return await runFlowsReport(args, {
+      store,
+      bundle,
+      staleDays: config.FLOWS_STALE_DAYS,
+      out: process.stdout,
+      err: process.stderr,
+      now,
+    });
+  } finally {
+    await store.close();
   }
 }
 

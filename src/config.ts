@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_STALE_DAYS } from './flows/check.ts';
 
 /**
  * Environment → typed config. Every setting has a default that works on a laptop; a bad or
@@ -17,6 +18,16 @@ const SETTINGS = {
   DATA_DIR: z.string().min(1).default('./data').describe('a directory path'),
   FLOWS_DIR: z.string().min(1).default('./flows').describe('a directory path'),
   LOCALES_DIR: z.string().min(1).default('./locales').describe('a directory path'),
+  FLOWS_STALE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(DEFAULT_STALE_DAYS)
+    .describe('a whole number of days, 1–3650 (paths checked longer ago are reported as stale)'),
+  FLOWS_WATCH: bool
+    .default(true)
+    .describe('true or false (false: reload flows/ and locales/ only on SIGHUP)'),
   DEFAULT_LANG: z.enum(['zh-CN', 'en']).default('zh-CN').describe('zh-CN or en'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

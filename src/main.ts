@@ -4,13 +4,15 @@ import { enabledChannels } from './channelSetup.ts';
 import type { ChannelHandle } from './channels/kit/channel.ts';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config.ts';
 import { FlowValidationError } from './flows/errors.ts';
+import { watchFlowFiles } from './flowWatcher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { buildServer } from './server.ts';
 import { StoreSetupError } from './store/port.ts';
 
 /**
  * `npm start`: .env → config → logger → app (flows, database) → HTTP server → channels, then wait
- * for SIGINT/SIGTERM. With no tokens configured this is the web chat on 127.0.0.1:3000 with SQLite
+ * for SIGINT/SIGTERM. While it runs, an edit of FLOWS_DIR or LOCALES_DIR (or SIGHUP) reloads the flows: a
+ * valid edit answers the next message, an invalid one is logged and the running version keeps serving. With no tokens configured this is the web chat on 127.0.0.1:3000 with SQLite
  * in DATA_DIR. Exit codes: 0 after a clean shutdown, 1 for a runtime failure, 2 for bad configuration
  * or flow files (the message names the variable, or file:line:col), 130/143 on a second signal.
  *
@@ -94,9 +96,39 @@ export async function main(): Promise<number> {
     purgeTimer.unref();
     return async () => clearInterval(purgeTimer);
   });
+  const stopReloading = reloadOnEdit(app, logger);
   const code = await waitForShutdown(server, started, logger);
+  stopReloading();
   await purgeJob.stop();
   return code;
+}
+
+/**
+ * Reloads the flows on SIGHUP and, unless FLOWS_WATCH=false, when a file under FLOWS_DIR or LOCALES_DIR
+ * changes. Returns the function that stops both.
+ */
+function reloadOnEdit(app: App, logger: Logger): () => void {
+  const { FLOWS_DIR, LOCALES_DIR, FLOWS_WATCH } = app.config;
+  const onHangup = () => {
+    app.reloadFlows('SIGHUP');
+  };
+  process.on('SIGHUP', onHangup);
+  const watcher = FLOWS_WATCH
+    ? watchFlowFiles([FLOWS_DIR, LOCALES_DIR], (file) => app.reloadFlows(`${file} changed`), {
+        onError: (err, dir) =>
+          logger.warn({ err, dir }, `cannot watch ${dir} for edits; send SIGHUP to reload the flows`),
+      })
+    : undefined;
+  logger.info(
+    { flowsDir: FLOWS_DIR, localesDir: LOCALES_DIR, watching: FLOWS_WATCH },
+    FLOWS_WATCH
+      ? 'flows: an edit of the flow or locale files is loaded while running (SIGHUP reloads too)'
+      : 'flows: FLOWS_WATCH=false; send SIGHUP to load an edit of the flow or locale files',
+  );
+  return () => {
+    process.off('SIGHUP', onHangup);
+    watcher?.close();
+  };
 }
 
 /** How often the retention purge runs while the server is up. */

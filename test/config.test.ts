@@ -25,6 +25,18 @@ describe('config', () => {
     }
   });
 
+  it('reads FLOWS_STALE_DAYS (1–3650, default 180) and FLOWS_WATCH (default on)', () => {
+    expect(loadConfig({})).toMatchObject({ FLOWS_STALE_DAYS: 180, FLOWS_WATCH: true });
+    expect(loadConfig({ FLOWS_STALE_DAYS: '90', FLOWS_WATCH: 'false' })).toMatchObject({
+      FLOWS_STALE_DAYS: 90,
+      FLOWS_WATCH: false,
+    });
+    expect(() => loadConfig({ FLOWS_STALE_DAYS: '0' })).toThrow(
+      'FLOWS_STALE_DAYS="0" is not valid: expected a whole number of days, 1–3650',
+    );
+    expect(() => loadConfig({ FLOWS_WATCH: 'sometimes' })).toThrow('FLOWS_WATCH="sometimes" is not valid');
+  });
+
   it('refuses webhook mode without a secret', () => {
     expect(() =>
       loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_MODE: 'webhook' }),

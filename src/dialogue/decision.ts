@@ -46,4 +46,6 @@ export interface Decision {
   only?: string;
   /** A button press from a question that has moved on (the reply says so; nothing was answered). */
   stale?: boolean;
+  /** Text typed at the platform question that picked nothing, normalised (counted for `flows report`). */
+  unknownPlatform?: string;
 }

@@ -6,6 +6,9 @@
  * One inbound message is one store transaction (`transact`): read the de-duplication record, load, step
  * (pure), save, append to the transcript, carry out the step's effect (receipt, data export, deletion),
  * record the message id. A message id seen before gets the replies it got the first time and changes nothing.
+ *
+ * The flows and the translator answering can be swapped while the engine runs ({@link Engine.use}, for hot
+ * reload): a message is handled start to end with the pair that was current when it arrived.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FlowBundle } from '../flows/bundle.ts';
@@ -16,11 +19,16 @@ import type { Receipt } from '../receipts/types.ts';
 import { conversationId, receiptToken, tokenHash } from '../store/identity.ts';
 import { type ConversationTx, type StorePort, StoreRerun } from '../store/port.ts';
 import { type ConversationState, readStoredState } from './conversation.ts';
+import { countersOf } from './counters.ts';
+import type { StepEnv } from './decision.ts';
 import { dataExportReply, issueReceipt, type ReceiptIssuer } from './effects.ts';
 import { cleanText } from './input.ts';
 import { recordOf, repliesFromRecord } from './processedRecord.ts';
 import { step } from './step.ts';
 import type { Inbound, Reply } from './types.ts';
+
+/** The flows and the translator over their locales, swapped as one ({@link Engine.use}). */
+type EngineFlows = Readonly<Pick<StepEnv, 'bundle' | 'tr'>>;
 
 /**
  * What the engine is built from.
@@ -46,6 +54,8 @@ export interface EngineDeps {
     state: string;
     effect?: string;
     duplicate: boolean;
+    /** Set when the flows had changed under the conversation and it was moved or restarted. */
+    flowChange?: 'moved' | 'restarted';
   }) => void;
 }
 
@@ -96,11 +106,34 @@ export class InboundError extends Error {
  * const { replies } = await engine.handle({ channel: 'web', userId: 'sess-1', messageId: 'm-1', text: '/start' });
  */
 export class Engine {
-  constructor(private readonly deps: EngineDeps) {}
+  private current: EngineFlows;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.current = { bundle: deps.bundle, tr: deps.tr };
+  }
 
   /** The flow version answering now. */
   get flowVersion(): string {
-    return this.deps.bundle.version;
+    return this.current.bundle.version;
+  }
+
+  /** The flows and translator answering now (a message in flight keeps the pair it started with). */
+  get flows(): EngineFlows {
+    return this.current;
+  }
+
+  /**
+   * Swaps in new flows and their translator at once: the next message uses them, a message being handled
+   * finishes with the pair it started with. Returns the versions before and after.
+   *
+   * @example
+   * const bundle = loadFlowBundle(dirs);
+   * engine.use(bundle, createTranslator(bundle.locales)); // { from: '2026.11.25+3f2a9c1d', to: '2026.11.26+0b1c2d3e' }
+   */
+  use(bundle: FlowBundle, tr: Translator): { from: string; to: string } {
+    const from = this.current.bundle.version;
+    this.current = { bundle, tr };
+    return { from, to: bundle.version };
   }
 
   /** The salted conversation id for a channel user. */
@@ -117,13 +150,15 @@ export class Engine {
       throw new InboundError('an inbound message needs channel, userId and messageId');
     const msg: Inbound = inbound.text === undefined ? inbound : { ...inbound, text: cleanText(inbound.text) };
     const id = this.conversationOf(msg.channel, msg.userId);
+    // One pair of flows and translator for the whole message, even if a reload swaps them meanwhile.
+    const flows = this.current;
     if (msg.text !== undefined && msg.text.trim() === '' && msg.choice === undefined) {
       const lang = await this.langOf(id, msg);
-      return { replies: [{ text: this.deps.tr.common(lang, 'emptyText') }], duplicate: false, lang };
+      return { replies: [{ text: flows.tr.common(lang, 'emptyText') }], duplicate: false, lang };
     }
     const now = msg.at ?? this.deps.clock?.() ?? new Date();
     try {
-      const out = await this.deps.store.transact(id, (tx) => this.work(tx, msg, now), {
+      const out = await this.deps.store.transact(id, (tx) => this.work(tx, msg, now, flows), {
         messageId: msg.messageId,
       });
       this.deps.onHandled?.({
@@ -132,6 +167,7 @@ export class Engine {
         state: out.state,
         duplicate: out.duplicate,
         ...(out.effect ? { effect: out.effect } : {}),
+        ...(out.flowChange ? { flowChange: out.flowChange } : {}),
       });
       return {
         replies: out.replies,
@@ -142,7 +178,7 @@ export class Engine {
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
       const lang = await this.langOf(id, msg);
-      return { replies: [{ text: this.deps.tr.common(lang, 'error') }], duplicate: false, lang };
+      return { replies: [{ text: flows.tr.common(lang, 'error') }], duplicate: false, lang };
     }
   }
 
@@ -194,12 +230,12 @@ export class Engine {
 
   /** The translator answering now, for a channel's own namespaces (the web page's `web`). */
   get words(): Pick<Translator, 'ns' | 'tree' | 'list' | 'common'> {
-    return this.deps.tr;
+    return this.current.tr;
   }
 
   /** A channel's own words (locales/<lang>/common.json), e.g. `say('en', 'telegram.notText')`. */
   say(lang: Lang, key: string, vars?: Record<string, string | number>): string {
-    return this.deps.tr.common(lang, key, vars);
+    return this.current.tr.common(lang, key, vars);
   }
 
   /** The language to speak in before a conversation exists: the channel's hint, else the default. */
@@ -211,8 +247,9 @@ export class Engine {
     tx: ConversationTx,
     msg: Inbound,
     now: Date,
-  ): Handled & { state: string; effect?: string | undefined } {
-    const deps = this.deps;
+    flows: EngineFlows,
+  ): Handled & { state: string; effect?: string | undefined; flowChange?: 'moved' | 'restarted' } {
+    const deps = { ...this.deps, bundle: flows.bundle, tr: flows.tr };
     const prior = tx.processed(msg.messageId);
     const storedJson = prior === undefined ? tx.load() : undefined;
     if (prior !== undefined) {
@@ -233,11 +270,16 @@ export class Engine {
     }
     tx.save(msg.channel, JSON.stringify(result.conv), now);
     tx.append(result.transcript);
+    const counted = countersOf(deps.bundle, result.flowChange ? undefined : stored, result.conv, {
+      month: now.toISOString().slice(0, 7),
+      unknownPlatform: result.unknownPlatform,
+    });
+    for (const counter of counted) tx.increment(counter);
     let replies = result.replies;
     if (result.effect === 'receipt' || result.effect === 'mydata') {
       const extra =
         result.effect === 'receipt'
-          ? this.receipt(tx, result.conv, now)
+          ? this.receipt(deps, tx, result.conv, now)
           : dataExportReply(deps, tx, result.conv, now);
       // The question's choices move to the last message, where chat clients show them.
       const last = replies.at(-1);
@@ -251,7 +293,7 @@ export class Engine {
         ...(last ? [{ ...last, choices: undefined, turn: undefined }] : []),
         moved,
       ].map(dropUndefined);
-      tx.append([{ at: now.toISOString(), dir: 'out', text: extra.text }]);
+      tx.append([{ at: now.toISOString(), dir: 'out', text: extra.text, flow: deps.bundle.version }]);
     }
     tx.markProcessed(msg.messageId, recordOf(replies), now);
     return {
@@ -261,17 +303,18 @@ export class Engine {
       effect: result.effect,
       lang,
       ...(result.stale ? { stale: true } : {}),
+      ...(result.flowChange ? { flowChange: result.flowChange } : {}),
     };
   }
 
   /** A receipt now; if building or signing fails, a reply saying so (the conversation goes on). */
-  private receipt(tx: ConversationTx, conv: ConversationState, now: Date): Reply {
+  private receipt(deps: EngineDeps, tx: ConversationTx, conv: ConversationState, now: Date): Reply {
     try {
-      return issueReceipt(this.deps, tx, conv, now);
+      return issueReceipt(deps, tx, conv, now);
     } catch (err) {
       if (err instanceof StoreRerun) throw err; // the store fetches more and runs this message again
-      this.deps.onError?.(err, { conversation: tx.conversationId, channel: 'receipt' });
-      return { text: this.deps.tr.common(conv.lang, 'receiptNone') };
+      deps.onError?.(err, { conversation: tx.conversationId, channel: 'receipt' });
+      return { text: deps.tr.common(conv.lang, 'receiptNone') };
     }
   }
 

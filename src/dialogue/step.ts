@@ -9,7 +9,9 @@ import { type Understood, understand } from '../understand/match.ts';
 import { commandOfChoice, commandWords, currentChoices, ENGINE_CHOICES, matchable } from './choices.ts';
 import { runCommand } from './commands.ts';
 import { type ConversationState, freshConversation, jump } from './conversation.ts';
+import { unknownPlatformTyped } from './counters.ts';
 import type { Decision, StepEffect, StepEnv } from './decision.ts';
+import { followFlowChange, restartAfterFlowChange } from './flowChange.ts';
 import { renderState, type ShownSteps } from './render.ts';
 import type { Choice, Inbound, Reply } from './types.ts';
 
@@ -30,6 +32,10 @@ export interface StepResult {
   effect?: StepEffect;
   /** The message was a press of a button whose question has moved on; nothing was answered. */
   stale?: boolean;
+  /** The conversation no longer fitted the flows (they changed since its last message) and was moved. */
+  flowChange?: 'moved' | 'restarted';
+  /** Text typed at the platform question that picked nothing, normalised (counted for `flows report`). */
+  unknownPlatform?: string;
 }
 
 /** See {@link StepResult}. */
@@ -54,15 +60,26 @@ export function step(
     conv = { ...conv, lang: langFromHint(inbound.langHint, conv.lang) };
 
   const notes: string[] = [];
+  let asked = inbound;
+  let flowChange: StepResult['flowChange'];
   if (opts.unreadable) {
     // The stored state could not be read back: say so in one line and start over (the transcript is kept).
     notes.push(env.tr.common(conv.lang, 'recovered'));
     isNew = true;
-  } else if (!bundle.states[conv.state]) {
-    conv = restartAfterFlowChange(env, conv);
-    notes.push(env.tr.common(conv.lang, 'flowChanged'));
-    // The answer was to a question that no longer exists: show the new start instead of guessing.
-    isNew = true;
+  } else if (!isNew && (conv.flowVersion !== bundle.version || !bundle.states[conv.state])) {
+    // The flows changed since this conversation's last message: move it to the nearest question that fits.
+    const followed = followFlowChange(bundle, conv);
+    conv = followed.conv;
+    if (followed.change !== 'kept') {
+      flowChange = followed.change;
+      notes.push(env.tr.common(conv.lang, followed.change === 'moved' ? 'flowMoved' : 'flowChanged'));
+      // The message answered a question that has changed: show where we are instead of guessing (typed
+      // commands still work; the answer to "forget me?" still counts).
+      if (!conv.confirmForget) {
+        isNew = true;
+        asked = withoutPress(inbound);
+      }
+    }
   }
   conv = { ...conv, flowVersion: bundle.version };
 
@@ -70,11 +87,11 @@ export function step(
   const inText = inbound.text ?? labelOf(offered, inbound.choice) ?? `[${inbound.choice ?? ''}]`;
   const transcript: Omit<TranscriptContent, 'seq'>[] = [{ at, dir: 'in', text: inText }];
 
-  let decision = decide(env, conv, inbound, offered, isNew, now);
+  let decision = decide(env, conv, asked, offered, isNew, now);
   if (!bundle.states[decision.conv.state]) {
     // "Back" (or a jump word) led to a question that was removed from the flows since: start over.
     decision = {
-      conv: restartAfterFlowChange(env, decision.conv),
+      conv: restartAfterFlowChange(bundle, decision.conv),
       note: env.tr.common(conv.lang, 'flowChanged'),
       moved: true,
     };
@@ -109,6 +126,7 @@ export function step(
       dir: 'out',
       text: r.title ? `${r.title}\n\n${r.text}` : r.text,
       ...(r.choices?.length ? { choices: r.choices.map((c) => c.label) } : {}),
+      flow: bundle.version,
     });
   const reachedEnd = decision.moved && bundle.states[conv.state]?.final === true;
   const effect = decision.effect ?? (reachedEnd ? 'receipt' : undefined);
@@ -118,6 +136,8 @@ export function step(
     transcript,
     ...(effect ? { effect } : {}),
     ...(decision.stale ? { stale: true } : {}),
+    ...(flowChange ? { flowChange } : {}),
+    ...(decision.unknownPlatform ? { unknownPlatform: decision.unknownPlatform } : {}),
   };
 }
 
@@ -181,7 +201,12 @@ function decide(
   }
   if (st?.final) return { conv, note: env.tr.common(conv.lang, 'finished'), moved: false };
   const hint = st?.hint ? env.tr.text(conv.lang, st.hint) : undefined;
-  return { conv, note: [env.tr.common(conv.lang, 'unknown'), hint].filter(Boolean).join('\n'), moved: false };
+  return {
+    ...unknownPlatformTyped(st, meaning),
+    conv,
+    note: [env.tr.common(conv.lang, 'unknown'), hint].filter(Boolean).join('\n'),
+    moved: false,
+  };
 }
 
 /** Sends an event through the compiled machine; `moved: false` when the machine refuses it. */
@@ -197,14 +222,10 @@ function moveBy(env: StepEnv, conv: ConversationState, event: FlowEvent): Decisi
   return { conv: jump(conv, value, ctx), moved: true };
 }
 
-/** A fresh conversation in the same language, keeping the turn counter moving (old buttons stay stale). */
-function restartAfterFlowChange(env: StepEnv, conv: ConversationState): ConversationState {
-  return {
-    ...freshConversation(env.bundle.start, conv.lang, env.bundle.version),
-    langChosen: conv.langChosen,
-    turn: conv.turn + 1,
-    shown: conv.shown,
-  };
+/** The message without its button press (its text, if any, is kept: a typed command still works). */
+function withoutPress(inbound: Inbound): Inbound {
+  const { choice: _choice, turn: _turn, ...rest } = inbound;
+  return { ...rest, text: inbound.text ?? '' };
 }
 
 function labelOf(choices: Choice[], id: string | undefined): string | undefined {

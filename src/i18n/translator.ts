@@ -44,8 +44,9 @@ export function createTranslator(locales: Record<Lang, Record<string, Record<str
     interpolation: { escapeValue: false },
   });
   const fixed = Object.fromEntries(LANGS.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, i18n['t']>;
-  // Resources never change after start, so a translation is a pure function of its inputs: remember the
-  // recent ones (a message renders dozens of strings; i18next's lookup is most of the pure step's cost).
+  // A translator's resources never change (a reload builds a new translator), so a translation is a pure function
+  // of its inputs: remember the recent ones (a message renders dozens of strings; i18next's lookup is most of the
+  // pure step's cost).
   const memo = new Map<string, string>();
   const translate = (lang: Lang, ns: string, key: string, vars?: Record<string, string | number>): string => {
     const id = `${lang}\u0000${ns}\u0000${key}\u0000${vars ? JSON.stringify(vars) : ''}`;

@@ -13,6 +13,7 @@ import { createTranslator } from '../i18n/translator.ts';
 import { formatFailures, readScripts, runScripts } from './conversations.ts';
 import { diffAgainstRevision, FlowDiffError, formatFlowDiff } from './diff.ts';
 import { checkGenerated, type GeneratedDirs, writeDiagrams, writeSchemas } from './generated.ts';
+import { REPORT_USAGE } from './report.ts';
 
 /**
  * `npm run flows -- <command>`, the maintainers' tools:
@@ -23,14 +24,17 @@ import { checkGenerated, type GeneratedDirs, writeDiagrams, writeSchemas } from 
  * - `schema`: writes flows/schema*.json and the `$schema` first line of each YAML file.
  * - `test [FILE…]`: runs the scripted dialogues in test/conversations/; exit 1 when one fails.
  * - `diff <git-rev>`: the conversations that changed since `<git-rev>`, as before/after text.
+ * - `report`: the outcomes users reported, from the data directory (async: see report.ts, wired in cli.ts).
  *
  * @example
  * const code = runFlowsCommand(['check'], { dirs, env: process.env, out: process.stdout, err: process.stderr });
  */
 export interface FlowsCliIO {
   dirs: FlowDirs & { root: string };
-  /** Reads FLOWS_STALE_DAYS. */
+  /** Reads FLOWS_STALE_DAYS (unless `staleDays` is given). */
   env: Readonly<Record<string, string | undefined>>;
+  /** FLOWS_STALE_DAYS as the configuration read it; wins over `env`. */
+  staleDays?: number;
   out: { write(s: string): unknown };
   err: { write(s: string): unknown };
   /** The clock (dates in the future, ages of paths); default now. */
@@ -43,7 +47,7 @@ export const FLOWS_USAGE = `  cli flows check [--coverage]
   cli flows schema
   cli flows test [FILE…]
   cli flows diff GIT-REV
-`;
+${REPORT_USAGE}`;
 
 /**
  * See {@link FlowsCliIO}. Returns the exit code: 0 ok, 1 a scripted dialogue failed, 2 bad flows or usage.
@@ -83,7 +87,7 @@ export function runFlowsCommand(args: readonly string[], io: FlowsCliIO): number
 function check(args: readonly string[], io: FlowsCliIO, gen: GeneratedDirs): number {
   const { values } = parseArgs({ args: [...args], options: { coverage: { type: 'boolean' } } });
   const now = io.now ?? new Date();
-  const staleDays = staleDaysFrom(io.env.FLOWS_STALE_DAYS);
+  const staleDays = io.staleDays ?? staleDaysFrom(io.env.FLOWS_STALE_DAYS);
   const raw = readFlowFiles(io.dirs);
   const report = new CheckReport(raw.sources);
   const errors: FlowError[] = [...raw.errors];
@@ -155,7 +159,7 @@ function graph(args: readonly string[], io: FlowsCliIO, gen: GeneratedDirs): num
 function test(files: readonly string[], io: FlowsCliIO): number {
   const now = io.now ?? new Date();
   const bundle = bundleFrom(readFlowFiles(io.dirs), now, {
-    staleDays: staleDaysFrom(io.env.FLOWS_STALE_DAYS),
+    staleDays: io.staleDays ?? staleDaysFrom(io.env.FLOWS_STALE_DAYS),
   });
   const env = { bundle, tr: createTranslator(bundle.locales) };
   const results = runScripts(env, readScripts(join(io.dirs.root, 'test', 'conversations'), files), now);

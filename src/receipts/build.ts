@@ -90,12 +90,14 @@ export function buildReceiptBody(input: BuildInput): ReceiptBody {
   // A general case has letters only when the user asked for them (they are mostly blanks otherwise).
   const wantsLetters = c.kind !== 'redflag' && (c.kind !== 'general' || fields.drafted === 'yes');
   const outcome = fields.outcome === 'worked' || fields.outcome === 'blocked' ? fields.outcome : undefined;
+  const versions = [...new Set(transcript.flatMap((e) => (e.flow ? [e.flow] : [])))];
   return {
     v: 1,
     id,
     conversation: input.conversation,
     issuedAt: now.toISOString(),
     flowVersion: input.flowVersion,
+    ...(versions.length > 0 ? { flowVersions: versions } : {}),
     lang,
     chosen: strip(input.chosen),
     paths: mergeShown(input.shown),

@@ -89,7 +89,7 @@ function summary(b: ReceiptBody, l: ReceiptLabels): string {
     dl([
       [l.receiptId, b.id],
       [l.issuedAt, time(b, b.issuedAt)],
-      [l.flowVersion, b.flowVersion],
+      [l.flowVersion, (b.flowVersions ?? [b.flowVersion]).join(', ')],
       [l.platform, b.chosen.platform],
       [l.membership, b.chosen.membership],
       [l.channel, b.chosen.channel],

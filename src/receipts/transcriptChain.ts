@@ -13,13 +13,22 @@ import { canonicalJson } from './canonicalJson.ts';
 /** The `prev` of the first entry. */
 export const GENESIS = '0'.repeat(64);
 
-/** What one transcript entry says: who spoke, when, and the text (with the choices offered, for the guide). */
+/**
+ * What one transcript entry says: who spoke, when, and the text (with the choices offered, for the guide). The
+ * guide's entries also name the flow version that answered (`flow`); entries written before versions were
+ * recorded have none, and their hash is what it always was (an absent member is not hashed).
+ *
+ * @example
+ * const reply: TranscriptContent = { seq: 2, at: '2026-11-25T01:00:00.000Z', dir: 'out', text: '好的', flow: '2026.11.25+3f2a9c1d' };
+ */
 export interface TranscriptContent {
   seq: number;
   at: string;
   dir: 'in' | 'out';
   text: string;
   choices?: string[];
+  /** The flow version the guide answered with (its replies only). */
+  flow?: string;
 }
 
 /** A transcript entry with its place in the chain. */
@@ -30,8 +39,11 @@ export interface TranscriptEntry extends TranscriptContent {
 
 /** SHA-256 over the canonical JSON of the content plus the previous hash, as lower-case hex. */
 export function entryHash(prev: string, content: TranscriptContent): string {
-  const { seq, at, dir, text, choices } = content;
-  return createHash('sha256').update(canonicalJson({ prev, seq, at, dir, text, choices })).digest('hex');
+  const { seq, at, dir, text, choices, flow } = content;
+  // canonicalJson drops undefined members: an entry without `flow` hashes exactly as before it existed.
+  return createHash('sha256')
+    .update(canonicalJson({ prev, seq, at, dir, text, choices, flow }))
+    .digest('hex');
 }
 
 /** Links `content` after the entry whose hash is `prev`. */

@@ -89,7 +89,13 @@ export interface ReceiptBody {
   /** A salted hash of channel and user id, never the raw id. */
   conversation: string;
   issuedAt: string;
+  /** The flow version that issued the receipt. */
   flowVersion: string;
+  /**
+   * Every flow version that answered in the conversation, oldest first (each guide entry of the transcript
+   * names its own); absent when the transcript predates per-entry versions.
+   */
+  flowVersions?: string[];
   lang: Lang;
   /** What the user chose, as display names in `lang`. */
   chosen: { platform?: string; membership?: string; channel?: string; payment?: string };

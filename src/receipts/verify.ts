@@ -52,6 +52,7 @@ const entrySchema = z.object({
   dir: z.enum(['in', 'out']),
   text: z.string(),
   choices: z.array(z.string()).optional(),
+  flow: optStr,
   prev: hex64,
   hash: hex64,
 });
@@ -63,6 +64,7 @@ const receiptSchema: z.ZodType<Receipt> = z.object({
     conversation: z.string(),
     issuedAt: z.string(),
     flowVersion: z.string(),
+    flowVersions: z.array(z.string()).optional(),
     lang: z.enum(['zh-CN', 'en']),
     chosen: z.object({ platform: optStr, membership: optStr, channel: optStr, payment: optStr }),
     paths: z.array(

@@ -64,6 +64,39 @@ export interface ConversationTx {
    * for the deletion gets the same answer and recreates nothing. Deleted content is overwritten on disk.
    */
   forget(keepMessageId: string, tombstone: string, now: Date): void;
+  /**
+   * Adds `by` (default 1) to an aggregate counter, creating it at 0 first; committed with the rest of the
+   * message, so a redelivered or rolled-back message counts nothing. See {@link StatCounter}.
+   */
+  increment(counter: StatCounter, by?: number): void;
+}
+
+/**
+ * One aggregate counter: how many times something happened in a month, for the maintainers' `flows report`.
+ * `kind` and `key` are short identifiers built from flow and catalogue ids (e.g. kind `outcome`, key
+ * `iqiyi:app:blocked:grey`), never free text, except the normalised and length-capped platform name a user
+ * typed that the catalogue does not know (kind `unknown-platform`). Counters hold no conversation id, no user
+ * id and no date finer than the month, so they are not personal data: "forget me" and the retention purge
+ * leave them.
+ *
+ * @example
+ * const c: StatCounter = { kind: 'outcome', key: 'iqiyi:app:blocked:grey', month: '2026-11' };
+ */
+export interface StatCounter {
+  kind: string;
+  key: string;
+  /** `YYYY-MM` (UTC). */
+  month: string;
+}
+
+/**
+ * A counter with its count, as {@link StorePort.stats} returns it.
+ *
+ * @example
+ * { kind: 'outcome', key: 'iqiyi:app:worked', month: '2026-11', count: 12 }
+ */
+export interface StatRow extends StatCounter {
+  count: number;
 }
 
 /** What {@link StorePort.purge} removed. */
@@ -92,6 +125,11 @@ export interface StorePort {
   ): Promise<T>;
   /** A receipt by id, whichever conversation it belongs to (for token links; the caller checks the token). */
   receipt(id: string): Promise<StoredReceipt | undefined>;
+  /**
+   * The aggregate counters, optionally of one `kind` and from `sinceMonth` (`YYYY-MM`) on, ordered by kind,
+   * key and month (for `flows report`).
+   */
+  stats(query?: { kind?: string; sinceMonth?: string }): Promise<StatRow[]>;
   /** Resolves when the database answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   /**

@@ -34,9 +34,16 @@ export interface LogLine {
 /** The project root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** See {@link MainRun}. */
-export function launchMain(env: Record<string, string>): MainRun {
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+/**
+ * See {@link MainRun}. `direct` runs the server as `node --import tsx src/main.ts`, one process, as
+ * docs/deploy.md runs it under systemd: the tsx command is a parent that passes on only SIGINT and SIGTERM, so a
+ * SIGHUP must reach the server directly.
+ */
+export function launchMain(env: Record<string, string>, opts: { direct?: boolean } = {}): MainRun {
+  const args = opts.direct
+    ? ['--import', 'tsx', 'src/main.ts']
+    : [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,14 +56,16 @@ export async function replicaCluster(env: Record<string, string> = {}) {
     },
     /** A conversation as stored: its chain check, messages in, and processed message ids. */
     async stored(conversation: string) {
-      const entries = await pgRows<TranscriptEntry & { choices: string | null }>(
+      const entries = await pgRows<TranscriptEntry & { choices: string | null; flow: string | null }>(
         db.url,
-        'SELECT seq, at, dir, text, choices, prev, hash FROM transcript WHERE conversation_id = $1 ORDER BY seq',
+        'SELECT seq, at, dir, text, choices, prev, hash, flow FROM transcript WHERE conversation_id = $1 ORDER BY seq',
         [conversation],
       );
-      const chain = entries.map(({ choices, ...e }) =>
-        choices ? { ...e, choices: JSON.parse(choices) } : e,
-      );
+      const chain = entries.map(({ choices, flow, ...e }) => ({
+        ...e,
+        ...(choices ? { choices: JSON.parse(choices) as string[] } : {}),
+        ...(flow ? { flow } : {}),
+      }));
       const processed = await pgRows<{ message_id: string }>(
         db.url,
         'SELECT message_id FROM processed WHERE conversation_id = $1',

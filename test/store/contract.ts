@@ -57,6 +57,22 @@ export function storeContract(
         expect(verifyChain(all).ok).toBe(true);
       }));
 
+    it('keeps the flow version of a transcript entry, and entries without one as they were', () =>
+      withStore(async (store) => {
+        const written = await store.transact('c_a', (tx) => {
+          tx.save('web', '{}', t0);
+          return tx.append([
+            { at: t0.toISOString(), dir: 'in', text: '1' },
+            { at: t0.toISOString(), dir: 'out', text: '好的', choices: ['a'], flow: '2026.11.25+3f2a9c1d' },
+          ]);
+        });
+        const all = await store.read('c_a', (tx) => tx.transcript());
+        expect(all).toEqual(written);
+        expect(all[1]?.flow).toBe('2026.11.25+3f2a9c1d');
+        expect('flow' in (all[0] ?? {})).toBe(false);
+        expect(verifyChain(all).ok).toBe(true);
+      }));
+
     it('refuses to append before the conversation is saved', () =>
       withStore(async (store) => {
         await expect(
@@ -159,6 +175,36 @@ export function storeContract(
           undefined,
         ]);
         expect(await store.purge(at(50), at(10))).toEqual({ conversations: 0, processed: 0 });
+      }));
+
+    it('keeps aggregate counters: added with the message, rolled back with it, kept after forget and purge', () =>
+      withStore(async (store) => {
+        const blocked = { kind: 'outcome', key: 'iqiyi:app:blocked:grey', month: '2026-11' };
+        await store.transact('c_a', (tx) => {
+          tx.save('web', '{}', t0);
+          tx.increment(blocked);
+          tx.increment(blocked);
+          tx.increment({ kind: 'outcome', key: 'iqiyi:app:worked', month: '2026-10' }, 3);
+          tx.increment({ kind: 'unknown-platform', key: '星星卡盟', month: '2026-11' });
+        });
+        await expect(
+          store.transact('c_b', (tx) => {
+            tx.increment(blocked);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.stats()).toEqual([
+          { kind: 'outcome', key: 'iqiyi:app:blocked:grey', month: '2026-11', count: 2 },
+          { kind: 'outcome', key: 'iqiyi:app:worked', month: '2026-10', count: 3 },
+          { kind: 'unknown-platform', key: '星星卡盟', month: '2026-11', count: 1 },
+        ]);
+        expect(await store.stats({ kind: 'outcome', sinceMonth: '2026-11' })).toEqual([
+          { ...blocked, count: 2 },
+        ]);
+        expect(await store.stats({ kind: 'nothing' })).toEqual([]);
+        await store.transact('c_a', (tx) => tx.forget('m9', '{}', at(1)));
+        await store.purge(at(100), at(100));
+        expect((await store.stats()).map((r) => r.count)).toEqual([2, 3, 1]);
       }));
 
     it('runs transactions on one conversation one at a time', () =>

@@ -89,6 +89,7 @@ export function faultyStore(
       ),
     read: (id, work) => store.read(id, work),
     receipt: (id) => store.receipt(id),
+    stats: (q) => store.stats(q),
     ping: () => store.ping(),
     purge: (a, b) => store.purge(a, b),
     close: () => store.close(),
@@ -107,6 +108,7 @@ function bind(tx: ConversationTx): ConversationTx {
     insertReceipt: (r) => tx.insertReceipt(r),
     receipts: () => tx.receipts(),
     forget: (k, t, n) => tx.forget(k, t, n),
+    increment: (c, by) => tx.increment(c, by),
   };
 }
 

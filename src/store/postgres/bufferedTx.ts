@@ -8,7 +8,13 @@
  * into a polite reply): the store looks at {@link BufferedTx.needs}, not at what `work` returned.
  */
 import { chainEntry, GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
-import { type ConversationTx, type NewTranscriptEntry, type StoredReceipt, StoreRerun } from '../port.ts';
+import {
+  type ConversationTx,
+  type NewTranscriptEntry,
+  type StatCounter,
+  type StoredReceipt,
+  StoreRerun,
+} from '../port.ts';
 
 /**
  * What one conversation looked like in the database when its lock was taken, plus what later runs needed.
@@ -46,7 +52,8 @@ export type Write =
   | { op: 'append'; entries: TranscriptEntry[] }
   | { op: 'processed'; messageId: string; record: string; at: Date }
   | { op: 'receipt'; receipt: StoredReceipt }
-  | { op: 'forget'; keepMessageId: string; tombstone: string; at: Date };
+  | { op: 'forget'; keepMessageId: string; tombstone: string; at: Date }
+  | { op: 'increment'; counter: StatCounter; by: number };
 
 /**
  * The internal signal "this read needs a fetch first"; never leaves the store.
@@ -150,6 +157,10 @@ export class BufferedTx implements ConversationTx {
   receipts(): StoredReceipt[] {
     if (!this.receiptsView) return this.need({ kind: 'receipts' });
     return this.receiptsView.slice().sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
+  }
+
+  increment(counter: StatCounter, by = 1): void {
+    this.writes.push({ op: 'increment', counter, by });
   }
 
   forget(keepMessageId: string, tombstone: string, now: Date): void {

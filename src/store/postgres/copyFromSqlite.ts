@@ -105,10 +105,10 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
   const transcript = await copyTable(
     sqlite,
     client,
-    'SELECT conversation_id, seq, at, dir, text, choices, prev, hash FROM transcript ORDER BY conversation_id, seq',
-    `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-    ['conversation_id', 'seq', 'at', 'dir', 'text', 'choices', 'prev', 'hash'],
+    'SELECT conversation_id, seq, at, dir, text, choices, prev, hash, flow FROM transcript ORDER BY conversation_id, seq',
+    `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash, flow)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+    ['conversation_id', 'seq', 'at', 'dir', 'text', 'choices', 'prev', 'hash', 'flow'],
   );
   const processed = await copyTable(
     sqlite,
@@ -125,6 +125,15 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
     `INSERT INTO receipts (id, conversation_id, token_hash, receipt, created_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
     ['id', 'conversation_id', 'token_hash', 'receipt', 'created_at'],
+  );
+  // The outcome counters behind `flows report` (no conversation in them) come along too.
+  await copyTable(
+    sqlite,
+    client,
+    'SELECT kind, key, month, count FROM stats ORDER BY kind, key, month',
+    `INSERT INTO stats (kind, key, month, count)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
+    ['kind', 'key', 'month', 'count'],
   );
   return { conversations, transcript, processed, receipts };
 }
@@ -171,13 +180,16 @@ async function verifyCopy(client: PgClient): Promise<void> {
       choices: string | null;
       prev: string;
       hash: string;
+      flow: string | null;
     }>(
-      'SELECT seq, at, dir, text, choices, prev, hash FROM transcript WHERE conversation_id = $1 ORDER BY seq',
+      'SELECT seq, at, dir, text, choices, prev, hash, flow FROM transcript WHERE conversation_id = $1 ORDER BY seq',
       [c.id],
     );
-    const entries = rows.map(({ choices, ...e }) =>
-      choices === null ? e : { ...e, choices: JSON.parse(choices) as string[] },
-    );
+    const entries = rows.map(({ choices, flow, ...e }) => ({
+      ...e,
+      ...(choices === null ? {} : { choices: JSON.parse(choices) as string[] }),
+      ...(flow === null ? {} : { flow }),
+    }));
     const check = verifyChain(entries);
     if (!check.ok) broken.push(`${c.id}: ${check.reason}`);
     else if (check.head !== c.head || entries.length !== c.seq)

@@ -75,6 +75,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the flow version on each guide reply; aggregate counters for flows report',
+    sql: `
+      ALTER TABLE transcript ADD COLUMN flow TEXT;  -- flow version that answered (guide entries)
+      CREATE TABLE stats (
+        kind TEXT NOT NULL,               -- 'outcome' or 'unknown_platform'
+        key TEXT NOT NULL,                -- e.g. iqiyi:app:blocked:grey; never a user's words but a capped name
+        month TEXT NOT NULL,              -- YYYY-MM (UTC)
+        count INTEGER NOT NULL,
+        PRIMARY KEY (kind, key, month)
+      );
+    `,
+  },
 ];
 
 /**

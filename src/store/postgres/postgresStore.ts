@@ -16,7 +16,7 @@
  * process also queue in memory, so they do not each hold a pooled connection while waiting.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConversationTx, PurgeResult, StoredReceipt, StorePort } from '../port.ts';
+import type { ConversationTx, PurgeResult, StatRow, StoredReceipt, StorePort } from '../port.ts';
 import { StoreSetupError } from '../port.ts';
 import { BufferedTx, type Fetched } from './bufferedTx.ts';
 import { explainConnectError, openPool, type PgClient, type Pool } from './connection.ts';
@@ -130,6 +130,18 @@ export class PostgresStore implements StorePort {
       values: [id],
     });
     return rows[0] ? toReceipt(rows[0]) : undefined;
+  }
+
+  async stats(query: { kind?: string; sinceMonth?: string } = {}): Promise<StatRow[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<StatRow>({
+      name: 'cm_stats',
+      text: `SELECT kind, key, month, count FROM stats
+              WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR month >= $2)
+              ORDER BY kind, key, month`,
+      values: [query.kind ?? null, query.sinceMonth ?? null],
+    });
+    return rows;
   }
 
   async ping(): Promise<void> {

@@ -95,14 +95,18 @@ export async function fetchNeeds(
 ): Promise<void> {
   for (const need of needs) {
     if (need.kind === 'transcript' && !fetched.transcript) {
-      const { rows } = await client.query<Omit<TranscriptEntry, 'choices'> & { choices: string | null }>({
+      const { rows } = await client.query<
+        Omit<TranscriptEntry, 'choices' | 'flow'> & { choices: string | null; flow: string | null }
+      >({
         name: 'cm_transcript',
-        text: 'SELECT seq, at, dir, text, choices, prev, hash FROM transcript WHERE conversation_id = $1 ORDER BY seq',
+        text: 'SELECT seq, at, dir, text, choices, prev, hash, flow FROM transcript WHERE conversation_id = $1 ORDER BY seq',
         values: [id],
       });
-      fetched.transcript = rows.map(({ choices, ...e }) =>
-        choices === null ? e : { ...e, choices: JSON.parse(choices) as string[] },
-      );
+      fetched.transcript = rows.map(({ choices, flow, ...e }) => ({
+        ...e,
+        ...(choices === null ? {} : { choices: JSON.parse(choices) as string[] }),
+        ...(flow === null ? {} : { flow }),
+      }));
     } else if (need.kind === 'receipts' && !fetched.receipts) {
       const { rows } = await client.query<ReceiptRow>({
         name: 'cm_receipts',
@@ -184,10 +188,10 @@ function statementsFor(
       ];
     case 'append':
       return [
-        `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash) VALUES ${w.entries
+        `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash, flow) VALUES ${w.entries
           .map(
             (e) =>
-              `(${[id, e.seq, e.at, e.dir, e.text, e.choices ? JSON.stringify(e.choices) : null, e.prev, e.hash].map(lit).join(', ')})`,
+              `(${[id, e.seq, e.at, e.dir, e.text, e.choices ? JSON.stringify(e.choices) : null, e.prev, e.hash, e.flow ?? null].map(lit).join(', ')})`,
           )
           .join(', ')}`,
       ];
@@ -204,6 +208,17 @@ function statementsFor(
         ]
           .map(lit)
           .join(', ')})`,
+      ];
+    case 'increment':
+      return [
+        `INSERT INTO stats (kind, key, month, count) VALUES (${[
+          w.counter.kind,
+          w.counter.key,
+          w.counter.month,
+          w.by,
+        ]
+          .map(lit)
+          .join(', ')}) ON CONFLICT (kind, key, month) DO UPDATE SET count = stats.count + excluded.count`,
       ];
     case 'forget':
       return [

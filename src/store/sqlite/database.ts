@@ -4,7 +4,7 @@
  * every pending migration applied. A data directory that is not usable (not a directory, read-only, another
  * user's, a corrupt database) is a {@link StoreSetupError} that says what is wrong and what to do.
  */
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreSetupError } from '../port.ts';
@@ -53,6 +53,28 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
     return db;
   } catch (err) {
     db?.close();
+    throw explainSqliteError(err, file);
+  }
+}
+
+/**
+ * Opens the database in `dataDir` read-only, for a maintainer command beside a running server: no lock, no
+ * migrations, nothing created. Throws {@link StoreSetupError} naming the file when there is no database there.
+ *
+ * @example
+ * const db = openDatabaseForReading('./data');
+ */
+export function openDatabaseForReading(dataDir: string): DB {
+  const file = join(dataDir, DB_FILE);
+  if (!existsSync(file))
+    throw new StoreSetupError(
+      `There is no database at ${file}. Run the command with the DATA_DIR the server uses (e.g. DATA_DIR=/var/lib/cancelmate npm run flows -- report).`,
+    );
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (err) {
     throw explainSqliteError(err, file);
   }
 }

@@ -82,4 +82,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX processed_at ON processed(at);
     `,
   },
+  {
+    version: 4,
+    name: 'the flow version on each guide reply; aggregate counters for flows report',
+    // The transcript's new column is NULL for every entry written before it (their hashes do not cover it).
+    // stats holds counts per kind, key and month only: no conversation id, so it outlives "forget me".
+    sql: `
+      ALTER TABLE transcript ADD COLUMN flow TEXT;   -- flow version that answered (guide entries)
+      CREATE TABLE stats (
+        kind TEXT NOT NULL,             -- e.g. outcome, unknown-platform
+        key TEXT NOT NULL,              -- ids such as iqiyi:app:blocked:grey; never free text but a capped name
+        month TEXT NOT NULL,            -- YYYY-MM
+        count INTEGER NOT NULL,
+        PRIMARY KEY (kind, key, month)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

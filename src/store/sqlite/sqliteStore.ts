@@ -7,8 +7,16 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { chainEntry, GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
-import type { ConversationTx, NewTranscriptEntry, PurgeResult, StoredReceipt, StorePort } from '../port.ts';
-import { type DB, openDatabase } from './database.ts';
+import {
+  type ConversationTx,
+  type NewTranscriptEntry,
+  type PurgeResult,
+  type StatRow,
+  type StoredReceipt,
+  type StorePort,
+  StoreSetupError,
+} from '../port.ts';
+import { type DB, openDatabase, openDatabaseForReading } from './database.ts';
 import { acquireInstanceLock, type InstanceLock } from './instanceLock.ts';
 
 type ReceiptRow = {
@@ -53,6 +61,19 @@ export class SqliteStore implements StorePort {
     return new SqliteStore(db, lock);
   }
 
+  /**
+   * Opens the database in `dataDir` read-only, beside a running server (no lock, no migrations): for
+   * maintainer commands such as `flows report`. Writing through it fails. Throws StoreSetupError when there is
+   * no database there.
+   *
+   * @example
+   * const store = SqliteStore.openForReading('./data');
+   * const rows = await store.stats({ kind: 'outcome' });
+   */
+  static openForReading(dataDir: string): SqliteStore {
+    return new SqliteStore(openDatabaseForReading(dataDir), undefined);
+  }
+
   /** A prepared statement, prepared once per SQL text (preparing is a tenth of a message's cost). */
   private sql(text: string): Statement {
     let stmt = this.statements.get(text);
@@ -83,6 +104,22 @@ export class SqliteStore implements StorePort {
   async receipt(id: string): Promise<StoredReceipt | undefined> {
     const row = this.sql('SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
     return row ? toReceipt(row) : undefined;
+  }
+
+  async stats(query: { kind?: string; sinceMonth?: string } = {}): Promise<StatRow[]> {
+    try {
+      return this.sql(
+        `SELECT kind, key, month, count FROM stats
+          WHERE (@kind IS NULL OR kind = @kind) AND (@since IS NULL OR month >= @since)
+          ORDER BY kind, key, month`,
+      ).all({ kind: query.kind ?? null, since: query.sinceMonth ?? null }) as StatRow[];
+    } catch (err) {
+      if (/no such table: stats/.test(String((err as Error).message)))
+        throw new StoreSetupError(
+          'This database has no counters yet (it predates them): start the server of this version once, which upgrades the database, then run the command again.',
+        );
+      throw err;
+    }
   }
 
   async ping(): Promise<void> {
@@ -141,11 +178,16 @@ export class SqliteStore implements StorePort {
       append: (entries) => this.append(id, entries),
       transcript: () => {
         const rows = this.sql(
-          'SELECT seq, at, dir, text, choices, prev, hash FROM transcript WHERE conversation_id = ? ORDER BY seq',
-        ).all(id) as (Omit<TranscriptEntry, 'choices'> & { choices: string | null })[];
-        return rows.map(({ choices, ...r }) =>
-          choices ? { ...r, choices: JSON.parse(choices) as string[] } : r,
-        );
+          'SELECT seq, at, dir, text, choices, prev, hash, flow FROM transcript WHERE conversation_id = ? ORDER BY seq',
+        ).all(id) as (Omit<TranscriptEntry, 'choices' | 'flow'> & {
+          choices: string | null;
+          flow: string | null;
+        })[];
+        return rows.map(({ choices, flow, ...r }) => ({
+          ...r,
+          ...(choices ? { choices: JSON.parse(choices) as string[] } : {}),
+          ...(flow === null ? {} : { flow }),
+        }));
       },
       processed: (messageId) =>
         (
@@ -184,6 +226,12 @@ export class SqliteStore implements StorePort {
         );
         onDelete();
       },
+      increment: (counter, by = 1) => {
+        this.sql(
+          `INSERT INTO stats (kind, key, month, count) VALUES (@kind, @key, @month, @by)
+             ON CONFLICT(kind, key, month) DO UPDATE SET count = count + excluded.count`,
+        ).run({ ...counter, by });
+      },
     };
   }
 
@@ -194,8 +242,8 @@ export class SqliteStore implements StorePort {
     if (!row) throw new Error(`append: conversation ${id} has not been saved`);
     let { seq, head } = row;
     const insert = this.sql(
-      `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash, flow)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const out: TranscriptEntry[] = [];
     for (const c of entries) {
@@ -210,6 +258,7 @@ export class SqliteStore implements StorePort {
         e.choices ? JSON.stringify(e.choices) : null,
         e.prev,
         e.hash,
+        e.flow ?? null,
       );
       head = e.hash;
       out.push(e);
