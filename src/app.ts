@@ -13,6 +13,7 @@ import { loadOrCreateKeyPair, type ReceiptKeys } from './receipts/keys.ts';
 import { loadOrCreateSalt } from './store/identity.ts';
 import { type PurgeResult, type StorePort, StoreSetupError } from './store/port.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
+import type { StoreHealth } from './store/sqlite/storeFaults.ts';
 
 /**
  * The wired application.
@@ -55,7 +56,13 @@ export async function createApp(
 ): Promise<App> {
   const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR });
   const tr = createTranslator(bundle.locales);
-  const store = opts.store ?? SqliteStore.open(config.DATA_DIR);
+  const { logger } = opts;
+  const store =
+    opts.store ??
+    SqliteStore.open(config.DATA_DIR, {
+      synchronous: config.SQLITE_SYNCHRONOUS,
+      onHealth: (health) => logStoreHealth(logger, health),
+    });
   let keys: ReceiptKeys;
   let salt: string;
   try {
@@ -65,7 +72,6 @@ export async function createApp(
     await store.close();
     throw err;
   }
-  const { logger } = opts;
   const clock = opts.clock ?? (() => new Date());
   const issuer: ReceiptIssuer = { keys, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) };
   const engine = new Engine({
@@ -103,6 +109,18 @@ export async function createApp(
       return closed;
     },
   };
+}
+
+/**
+ * The operator's log line when the database stops taking writes (what is wrong, what users see, what to do)
+ * and when it takes them again. One line per change, not one per failed message.
+ *
+ * @example
+ * logStoreHealth(logger, { status: 'ok' }); // "database writable again"
+ */
+export function logStoreHealth(logger: Logger, health: StoreHealth): void {
+  if (health.status === 'ok') logger.warn({ database: 'ok' }, 'database writable again; messages are saved');
+  else logger.error({ database: health.kind, code: health.code }, health.message);
 }
 
 /** Runs a secret-file loader; its errors (unreadable, damaged, wrong mode) are the operator's to fix. */

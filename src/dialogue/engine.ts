@@ -14,7 +14,12 @@ import type { Translator } from '../i18n/translator.ts';
 import type { TranscriptEntry } from '../receipts/transcriptChain.ts';
 import type { Receipt } from '../receipts/types.ts';
 import { conversationId, receiptToken, tokenHash } from '../store/identity.ts';
-import type { ConversationTx, StorePort } from '../store/port.ts';
+import {
+  type ConversationTx,
+  type StoreFaultKind,
+  type StorePort,
+  StoreUnavailableError,
+} from '../store/port.ts';
 import { type ConversationState, readStoredState } from './conversation.ts';
 import { dataExportReply, issueReceipt, type ReceiptIssuer } from './effects.ts';
 import { cleanText } from './input.ts';
@@ -78,6 +83,15 @@ export interface History {
 }
 
 /**
+ * What `/healthz` reports about the database: `ok`, a fault that stops writes (disk full, read-only, I/O
+ * error), or `unreachable`.
+ *
+ * @example
+ * const h: DatabaseHealth = await engine.databaseHealth(); // 'ok'
+ */
+export type DatabaseHealth = 'ok' | StoreFaultKind | 'unreachable';
+
+/**
  * Thrown for an inbound message that breaks the contract (a channel bug, not user input).
  *
  * @example
@@ -135,7 +149,9 @@ export class Engine {
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
       const lang = await this.langOf(id, msg);
-      return { replies: [{ text: this.deps.tr.common(lang, 'error') }], duplicate: false, lang };
+      // The disk cannot take writes: nothing was recorded, and "send that again" right away would not help.
+      const key = err instanceof StoreUnavailableError ? 'unavailable' : 'error';
+      return { replies: [{ text: this.deps.tr.common(lang, key) }], duplicate: false, lang };
     }
   }
 
@@ -180,9 +196,19 @@ export class Engine {
       : undefined;
   }
 
-  /** Resolves when the store answers; rejects with the reason otherwise (for /healthz). */
+  /** Resolves when the store answers and takes writes; rejects with the reason otherwise. */
   async health(): Promise<void> {
     await this.deps.store.ping();
+  }
+
+  /** The database's health for `/healthz` (never rejects). */
+  async databaseHealth(): Promise<DatabaseHealth> {
+    try {
+      await this.deps.store.ping();
+      return 'ok';
+    } catch (err) {
+      return err instanceof StoreUnavailableError ? err.kind : 'unreachable';
+    }
   }
 
   /** A channel's own words (locales/<lang>/common.json), e.g. `say('en', 'telegram.notText')`. */
