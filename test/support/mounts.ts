@@ -68,6 +68,9 @@ export interface ReadOnlyDisk {
   dir: string;
   /** The file system turns read-only (ext4 abort with errors=remount-ro). */
   breakDisk(): void;
+  /** The operator's repair: unmount and mount the same image again, writable (ext4 replays its journal). */
+  remount(): void;
+  /** Unmounts and deletes the image. */
   unmount(): void;
 }
 
@@ -88,6 +91,11 @@ export function mountExt4(dir: string, megabytes: number): ReadOnlyDisk | undefi
     dir,
     breakDisk() {
       if (!run('mount', ['-o', 'remount,abort', dir])) throw new Error(`could not make ${dir} read-only`);
+    },
+    remount() {
+      run('umount', [dir]);
+      if (!run('mount', ['-o', 'loop,errors=remount-ro', image, dir]))
+        throw new Error(`could not mount ${image} again`);
     },
     unmount() {
       run('umount', ['-l', dir]);
