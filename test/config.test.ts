@@ -41,4 +41,12 @@ describe('config', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', PUBLIC_URL: ' ' }).PORT).toBe(3000);
   });
+
+  it('takes SQLITE_SYNCHRONOUS normal (the default) or full, and says what else is wrong', () => {
+    expect(loadConfig({}).SQLITE_SYNCHRONOUS).toBe('normal');
+    expect(loadConfig({ SQLITE_SYNCHRONOUS: 'full' }).SQLITE_SYNCHRONOUS).toBe('full');
+    expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(
+      /SQLITE_SYNCHRONOUS="off" is not valid: expected normal .* or full/,
+    );
+  });
 });
