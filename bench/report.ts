@@ -43,7 +43,7 @@ function verdict(value: number, target: number, atMost: boolean, unit = '×'): s
   const met = atMost ? value <= target : value >= target;
   if (met) return 'yes';
   const off = atMost ? value / target : target / value;
-  return `no — ${off.toFixed(1)}× off (${value.toFixed(unit === '×' ? 2 : 0)}${unit} vs ${target}${unit})`;
+  return `no — ${off.toFixed(off < 1.1 ? 2 : 1)}× off (${value.toFixed(unit === '×' ? 2 : 0)}${unit} vs ${target}${unit})`;
 }
 
 /** The goals table and the figures behind it. */

@@ -9,10 +9,11 @@
  * Writes bench/results/<time>-<mode>.json, bench/results/growth-<mode>.svg, prints a table with every goal's
  * figure, and after a full run puts the table into bench/README.md. Goals are reported, never asserted.
  *
- * Options: --quick, --only=engine,http,growth,telegram, --no-readme.
+ * Options: --quick, --only=engine,http,growth,telegram, --no-readme, --report=<results.json> (no measuring:
+ * print that run's table again and, for a full run, put it into bench/README.md).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineRow } from './engine/engineRow.ts';
 import { growthRow } from './growth/growthRow.ts';
@@ -23,6 +24,15 @@ import { goalTable, type RunResults } from './report.ts';
 import { telegramRow } from './telegram/telegramRow.ts';
 
 const args = process.argv.slice(2);
+const reportOf = args.find((a) => a.startsWith('--report='))?.slice(9);
+if (reportOf) {
+  const saved = JSON.parse(readFileSync(reportOf, 'utf8')) as RunResults;
+  const again = goalTable(saved);
+  console.log(again);
+  if (saved.growth) writeGrowthSvg(saved);
+  if (saved.mode === 'full' && !args.includes('--no-readme')) writeReadmeResults(again);
+  process.exit(0);
+}
 const quick = args.includes('--quick');
 const only = args
   .find((a) => a.startsWith('--only='))
@@ -30,6 +40,16 @@ const only = args
   .split(',');
 const wanted = (row: string) => !only || only.includes(row);
 const mode = quick ? 'quick' : 'full';
+
+/** bench/results/growth-<mode>.svg from a run's growth row. */
+function writeGrowthSvg(r: RunResults): void {
+  const svg = growthSvg(
+    (r.growth?.results ?? []).map((g) => g.point),
+    `${r.machine.cores} cores, Node ${r.machine.node}, ${r.mode} run ${r.startedAt.slice(0, 10)}`,
+  );
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, `growth-${r.mode}.svg`), svg);
+}
 
 /** The peers live in bench/peers with their own lock file; install them on first use. */
 function ensurePeers(): void {
@@ -68,12 +88,7 @@ if (wanted('growth')) {
       ? { sizes: [1_000, 10_000], rounds: 1, messages: 700 }
       : { sizes: [1_000, 100_000, 1_000_000], rounds: 3, messages: 2100 },
   );
-  const svg = growthSvg(
-    results.growth.results.map((r) => r.point),
-    `${results.machine.cores} cores, Node ${results.machine.node}, ${mode} run ${results.startedAt.slice(0, 10)}`,
-  );
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, `growth-${mode}.svg`), svg);
+  writeGrowthSvg(results);
 }
 if (wanted('telegram')) {
   step('row 4: Telegram beside a grammY echo bot and @grammyjs/conversations');

@@ -104,6 +104,7 @@ export function growthSvg(points: readonly GrowthPoint[], caption: string): stri
   const xs = sorted.map((p) => p.stored);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 20}" viewBox="0 0 ${2 * W} ${H + 20}" font-family="sans-serif" font-size="11">`,
+    '<title>CancelMate: per-message latency and process memory against stored conversations</title>',
     `<rect width="100%" height="100%" fill="#fff"/>`,
     panel(
       0,
