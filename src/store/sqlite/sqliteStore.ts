@@ -14,17 +14,10 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import type { ConversationTx, PurgeResult, StoredReceipt, StorePort } from '../port.ts';
 import { StoreUnavailableError } from '../port.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
-import {
-  dayOf,
-  ProcessedKeys,
-  type ReceiptRow,
-  SqliteConversationTx,
-  TX_SQL,
-  type TxStatements,
-  toReceipt,
-} from './conversationTx.ts';
+import { SqliteConversationTx } from './conversationTx.ts';
 import { type DB, DB_FILE, openDatabase, type Synchronous } from './database.ts';
 import { acquireInstanceLock, type InstanceLock } from './instanceLock.ts';
+import { dayOf, ProcessedKeys, type ReceiptRow, TX_SQL, type TxStatements, toReceipt } from './rows.ts';
 import { asStoreFault, type StoreHealth } from './storeFaults.ts';
 
 /**
