@@ -22,6 +22,7 @@ import { type InstallationSecrets, saltCheck } from './store/postgres/installati
 import { postgresJobLock } from './store/postgres/jobLock.ts';
 import { PostgresStore } from './store/postgres/postgresStore.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
+import type { StoreHealth } from './store/sqlite/storeFaults.ts';
 
 /**
  * The wired application.
@@ -201,7 +202,14 @@ export async function openConfiguredStore(
   logger: Logger,
 ): Promise<{ store: StorePort; jobs: JobLock }> {
   const url = config.DATABASE_URL;
-  if (!url) return { store: SqliteStore.open(config.DATA_DIR), jobs: soleInstance() };
+  if (!url)
+    return {
+      store: SqliteStore.open(config.DATA_DIR, {
+        synchronous: config.SQLITE_SYNCHRONOUS,
+        onHealth: (health) => logStoreHealth(logger, health),
+      }),
+      jobs: soleInstance(),
+    };
   const store = await PostgresStore.open(url, {
     onIdleError: (err) =>
       logger.warn({ error: err.message }, 'a pooled database connection broke; it is replaced'),
@@ -271,6 +279,18 @@ function logWarnings(logger: Logger, bundle: FlowBundle): void {
     { version: bundle.version, warnings: bundle.warnings.map(formatFlowError) },
     `flows ${bundle.version}: ${bundle.warnings.length} warning(s) (npm run flows -- check lists them with fixes)`,
   );
+}
+
+/**
+ * The operator's log line when the database stops taking writes (what is wrong, what users see, what to do)
+ * and when it takes them again. One line per change, not one per failed message.
+ *
+ * @example
+ * logStoreHealth(logger, { status: 'ok' }); // "database writable again"
+ */
+export function logStoreHealth(logger: Logger, health: StoreHealth): void {
+  if (health.status === 'ok') logger.warn({ database: 'ok' }, 'database writable again; messages are saved');
+  else logger.error({ database: health.kind, code: health.code }, health.message);
 }
 
 /** Runs a secret-file loader; its errors (unreadable, damaged, wrong mode) are the operator's to fix. */

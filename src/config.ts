@@ -62,6 +62,12 @@ const SETTINGS = {
     .describe(
       'the addresses of the reverse proxies in front of this server, comma-separated (e.g. loopback, or 10.0.0.0/8); unset when clients connect directly',
     ),
+  SQLITE_SYNCHRONOUS: z
+    .enum(['normal', 'full'])
+    .default('normal')
+    .describe(
+      'normal (survives a crash of the process; a power loss may lose the last moments) or full (survives a power loss too, at the cost of a disk flush per message; see docs/deploy.md)',
+    ),
   WEB_CHAT: bool.default(true).describe('true or false'),
   TELEGRAM_BOT_TOKEN: z
     .string()

@@ -140,11 +140,13 @@ export function buildServer(app: App, opts: ServerOptions = {}): FastifyInstance
       };
       reply.header('cache-control', 'no-store');
       if (draining) return reply.code(503).send({ status: 'shutting_down', ...base });
-      try {
-        await app.engine.health();
-      } catch {
+      // A database that answers but cannot write (disk full, read-only, failing disk) is not healthy either:
+      // messages are refused until it can (the operator's log line says why and what to do).
+      const database = await app.engine.databaseHealth();
+      if (database === 'unreachable')
         return reply.code(503).send({ status: 'database_unreachable', ...base });
-      }
+      if (database !== 'ok')
+        return reply.code(503).send({ status: 'database_unwritable', database, ...base });
       return { status: 'ok', ...base, database: 'ok' };
     });
 

@@ -86,4 +86,12 @@ describe('config', () => {
       expect(message, bad).not.toContain('hunter2');
     }
   });
+
+  it('takes SQLITE_SYNCHRONOUS normal (the default) or full, and says what else is wrong', () => {
+    expect(loadConfig({}).SQLITE_SYNCHRONOUS).toBe('normal');
+    expect(loadConfig({ SQLITE_SYNCHRONOUS: 'full' }).SQLITE_SYNCHRONOUS).toBe('full');
+    expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(
+      /SQLITE_SYNCHRONOUS="off" is not valid: expected normal .* or full/,
+    );
+  });
 });

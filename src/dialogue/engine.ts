@@ -17,7 +17,13 @@ import type { Translator } from '../i18n/translator.ts';
 import type { TranscriptEntry } from '../receipts/transcriptChain.ts';
 import type { Receipt } from '../receipts/types.ts';
 import { conversationId, receiptToken, tokenHash } from '../store/identity.ts';
-import { type ConversationTx, type StorePort, StoreRerun } from '../store/port.ts';
+import {
+  type ConversationTx,
+  type StoreFaultKind,
+  type StorePort,
+  StoreRerun,
+  StoreUnavailableError,
+} from '../store/port.ts';
 import { type ConversationState, readStoredState } from './conversation.ts';
 import { countersOf } from './counters.ts';
 import type { StepEnv } from './decision.ts';
@@ -88,6 +94,15 @@ export interface History {
   /** Each receipt with the token that unlocks its link, so the link works in any browser. */
   receipts: { id: string; createdAt: string; token: string }[];
 }
+
+/**
+ * What `/healthz` reports about the database: `ok`, a fault that stops writes (disk full, read-only, I/O
+ * error), or `unreachable`.
+ *
+ * @example
+ * const h: DatabaseHealth = await engine.databaseHealth(); // 'ok'
+ */
+export type DatabaseHealth = 'ok' | StoreFaultKind | 'unreachable';
 
 /**
  * Thrown for an inbound message that breaks the contract (a channel bug, not user input).
@@ -178,7 +193,9 @@ export class Engine {
     } catch (err) {
       this.deps.onError?.(err, { conversation: id, channel: msg.channel });
       const lang = await this.langOf(id, msg);
-      return { replies: [{ text: flows.tr.common(lang, 'error') }], duplicate: false, lang };
+      // The disk cannot take writes: nothing was recorded, and "send that again" right away would not help.
+      const key = err instanceof StoreUnavailableError ? 'unavailable' : 'error';
+      return { replies: [{ text: flows.tr.common(lang, key) }], duplicate: false, lang };
     }
   }
 
@@ -223,7 +240,7 @@ export class Engine {
       : undefined;
   }
 
-  /** Resolves when the store answers; rejects with the reason otherwise (for /healthz). */
+  /** Resolves when the store answers and takes writes; rejects with the reason otherwise. */
   async health(): Promise<void> {
     await this.deps.store.ping();
   }
@@ -231,6 +248,16 @@ export class Engine {
   /** The translator answering now, for a channel's own namespaces (the web page's `web`). */
   get words(): Pick<Translator, 'ns' | 'tree' | 'list' | 'common'> {
     return this.current.tr;
+  }
+
+  /** The database's health for `/healthz` (never rejects). */
+  async databaseHealth(): Promise<DatabaseHealth> {
+    try {
+      await this.deps.store.ping();
+      return 'ok';
+    } catch (err) {
+      return err instanceof StoreUnavailableError ? err.kind : 'unreachable';
+    }
   }
 
   /** A channel's own words (locales/<lang>/common.json), e.g. `say('en', 'telegram.notText')`. */

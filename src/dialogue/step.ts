@@ -1,4 +1,3 @@
-import { transition } from 'xstate';
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
 import type { FlowContext } from '../flows/context.ts';
 import { langFromHint } from '../i18n/lang.ts';
@@ -12,6 +11,7 @@ import { type ConversationState, freshConversation, jump } from './conversation.
 import { unknownPlatformTyped } from './counters.ts';
 import type { Decision, StepEffect, StepEnv } from './decision.ts';
 import { followFlowChange, restartAfterFlowChange } from './flowChange.ts';
+import { snapshotAt, transitionOnce } from './flowTransition.ts';
 import { renderState, type ShownSteps } from './render.ts';
 import type { Choice, Inbound, Reply } from './types.ts';
 
@@ -212,8 +212,8 @@ function decide(
 /** Sends an event through the compiled machine; `moved: false` when the machine refuses it. */
 function moveBy(env: StepEnv, conv: ConversationState, event: FlowEvent): Decision {
   const { machine } = env.bundle;
-  const snapshot = machine.resolveState({ value: conv.state, context: conv.ctx });
-  const [next] = transition(machine, snapshot, event);
+  const snapshot = snapshotAt(machine, conv.state, conv.ctx);
+  const next = transitionOnce(machine, snapshot, event);
   if (next.status === 'error')
     throw new Error(`flow transition failed in state ${conv.state}: ${String(next.error)}`);
   const value = String(next.value);

@@ -44,17 +44,32 @@ export function createTranslator(locales: Record<Lang, Record<string, Record<str
     interpolation: { escapeValue: false },
   });
   const fixed = Object.fromEntries(LANGS.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, i18n['t']>;
-  // A translator's resources never change (a reload builds a new translator), so a translation is a pure function
-  // of its inputs: remember the recent ones (a message renders dozens of strings; i18next's lookup is most of the
-  // pure step's cost).
-  const memo = new Map<string, string>();
+  // A translator's resources never change (a reload builds a new translator), so a translation is a pure function of its inputs: remember the
+  // recent ones (a message renders dozens of strings; i18next's lookup is most of the pure step's cost). One
+  // table per language and namespace, keyed by the key itself when there are no variables: no key string is
+  // built (and hashed) per lookup.
+  const tables = Object.fromEntries(LANGS.map((l) => [l, new Map<string, Map<string, string>>()])) as Record<
+    Lang,
+    Map<string, Map<string, string>>
+  >;
+  let remembered = 0;
   const translate = (lang: Lang, ns: string, key: string, vars?: Record<string, string | number>): string => {
-    const id = `${lang}\u0000${ns}\u0000${key}\u0000${vars ? JSON.stringify(vars) : ''}`;
-    const hit = memo.get(id);
+    const byNs = tables[lang];
+    let table = byNs.get(ns);
+    if (!table) {
+      table = new Map();
+      byNs.set(ns, table);
+    }
+    const id = vars ? `${key}\u0000${JSON.stringify(vars)}` : key;
+    const hit = table.get(id);
     if (hit !== undefined) return hit;
     const out = fixed[lang](key, { ns, ...(vars ?? {}) }) as string;
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(id, out);
+    if (remembered >= MEMO_LIMIT) {
+      for (const byNs of Object.values(tables)) byNs.clear();
+      remembered = 0;
+    }
+    table.set(id, out);
+    remembered += 1;
     return out;
   };
   return {

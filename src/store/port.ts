@@ -157,3 +157,31 @@ export class StoreRerun extends Error {
 export class StoreSetupError extends Error {
   override name = 'StoreSetupError';
 }
+
+/**
+ * Why a store cannot write right now: the disk is full, the database or its file system turned read-only, or
+ * the disk reports an I/O error. Nothing of the failed transaction was written.
+ *
+ * @example
+ * const kind: StoreFaultKind = 'disk_full';
+ */
+export type StoreFaultKind = 'disk_full' | 'read_only' | 'io_error';
+
+/**
+ * Thrown (and given by {@link StorePort.ping}) while the store cannot write; `message` tells the operator
+ * what is wrong and what to do. The engine answers the user with a polite "try again later" and changes
+ * nothing; the store recovers by itself once the cause is gone (space freed), or after a restart (read-only).
+ *
+ * @example
+ * if (err instanceof StoreUnavailableError && err.kind === 'disk_full') freeSomeSpace();
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    readonly kind: StoreFaultKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyChain } from '../../receipts/transcriptChain.ts';
+import { GENESIS, verifyChain } from '../../receipts/transcriptChain.ts';
 import { StoreSetupError } from '../port.ts';
 import { type DB, DB_FILE, openDatabase } from '../sqlite/database.ts';
 import { acquireInstanceLock } from '../sqlite/instanceLock.ts';
@@ -105,15 +105,20 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
   const transcript = await copyTable(
     sqlite,
     client,
-    'SELECT conversation_id, seq, at, dir, text, choices, prev, hash, flow FROM transcript ORDER BY conversation_id, seq',
+    // SQLite keeps each hash as 32 bytes and no copy of the previous entry's hash (the row before has it).
+    'SELECT conversation_id, seq, at, dir, text, choices, lower(hex(hash)) AS hash, flow FROM transcript ORDER BY conversation_id, seq',
     `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash, flow)
      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
     ['conversation_id', 'seq', 'at', 'dir', 'text', 'choices', 'prev', 'hash', 'flow'],
+    withPrevHash(),
   );
   const processed = await copyTable(
     sqlite,
     client,
-    'SELECT conversation_id, message_id, record, at FROM processed ORDER BY conversation_id, message_id',
+    // The SQLite key is milliseconds × 1000 + a counter: the time handled, to the millisecond.
+    `SELECT conversation_id, message_id, record,
+            strftime('%Y-%m-%dT%H:%M:%fZ', (key / 1000) / 1000.0, 'unixepoch') AS at
+       FROM processed ORDER BY conversation_id, message_id`,
     `INSERT INTO processed (conversation_id, message_id, record, at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])`,
     ['conversation_id', 'message_id', 'record', 'at'],
@@ -145,6 +150,7 @@ async function copyTable(
   select: string,
   insert: string,
   columns: readonly string[],
+  transform: (row: Record<string, unknown>) => Record<string, unknown> = (row) => row,
 ): Promise<number> {
   let batch: Record<string, unknown>[] = [];
   let copied = 0;
@@ -158,11 +164,26 @@ async function copyTable(
     batch = [];
   };
   for (const row of sqlite.prepare(select).iterate() as Iterable<Record<string, unknown>>) {
-    batch.push(row);
+    batch.push(transform(row));
     if (batch.length >= BATCH) await send();
   }
   await send();
   return copied;
+}
+
+/** Fills in each transcript row's `prev`: the hash of the row before in the same conversation (rows come in order). */
+function withPrevHash(): (row: Record<string, unknown>) => Record<string, unknown> {
+  let conversation: unknown;
+  let prev = GENESIS;
+  return (row) => {
+    if (row.conversation_id !== conversation) {
+      conversation = row.conversation_id;
+      prev = GENESIS;
+    }
+    const out = { ...row, prev };
+    prev = String(row.hash);
+    return out;
+  };
 }
 
 /** Every conversation's chain, as copied, links from the genesis to the head and length its row records. */

@@ -27,6 +27,25 @@ export type DB = Database.Database;
 export const DB_FILE = 'cancelmate.sqlite';
 
 /**
+ * How hard a commit holds on: `normal` (the default) survives a crash of the process — with WAL a commit is
+ * in the -wal file when it returns — but a power loss or kernel crash may lose the last commits since the
+ * previous checkpoint; `full` flushes the WAL to the disk at every commit, so a commit survives a power loss
+ * too (what this costs per message: bench/README.md).
+ *
+ * @example
+ * openDatabase('./data', { synchronous: 'full' });
+ */
+export type Synchronous = 'normal' | 'full';
+
+/**
+ * Largest size the -wal file is cut back to after a checkpoint (bytes).
+ *
+ * @example
+ * db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+ */
+export const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
+
+/**
  * Opens (creating if needed) the database in `dataDir`; `':memory:'` gives a throwaway one. A new file is
  * created with mode 0600; an existing file's mode is the operator's and is left alone.
  *
@@ -34,7 +53,10 @@ export const DB_FILE = 'cancelmate.sqlite';
  * const db = openDatabase('./data');
  * db.prepare('SELECT count(*) AS n FROM conversations').get();
  */
-export function openDatabase(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): DB {
+export function openDatabase(
+  dataDir: string,
+  opts: { synchronous?: Synchronous; migrations?: readonly Migration[] } = {},
+): DB {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     ensureDataDir(dataDir);
@@ -45,11 +67,12 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
   try {
     db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, migrations);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    migrate(db, opts.migrations ?? MIGRATIONS);
     return db;
   } catch (err) {
     db?.close();

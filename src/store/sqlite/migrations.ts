@@ -98,4 +98,57 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'a probe row: /healthz writes it to learn whether the disk takes writes again after a fault',
+    sql: `CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
+  },
+  {
+    version: 6,
+    name: 'fewer pages written per message: append-order transcript and processed tables, a day index for retention',
+    // Measured (bench/README.md): a message wrote 11.7 pages to the WAL, mostly page splits from inserting
+    // large rows at random places in the transcript and processed trees, and the retention index moving on
+    // every message. Rows now go in at the end of their table (full pages), found through small indexes; the
+    // retention index holds the day a conversation was last touched, so it changes once a day; the
+    // transcript keeps each hash as 32 bytes and no copy of the previous entry's hash (the row before has it).
+    sql: `
+      ALTER TABLE conversations ADD COLUMN touched_day INTEGER NOT NULL DEFAULT 0;
+      UPDATE conversations SET touched_day = CAST(strftime('%s', updated_at) AS INTEGER) / 86400;
+      DROP INDEX conversations_updated;
+      CREATE INDEX conversations_touched ON conversations(touched_day);
+
+      CREATE TABLE transcript_new (
+        id INTEGER PRIMARY KEY,         -- append order
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        dir TEXT NOT NULL CHECK (dir IN ('in', 'out')),
+        text TEXT NOT NULL,
+        choices TEXT,                   -- JSON array of labels offered, for the guide's messages
+        hash BLOB NOT NULL,             -- SHA-256 over the entry and the hash of the entry before it
+        flow TEXT                       -- flow version that answered (guide entries; hashed when present)
+      );
+      INSERT INTO transcript_new (conversation_id, seq, at, dir, text, choices, hash, flow)
+        SELECT conversation_id, seq, at, dir, text, choices, unhex(hash), flow FROM transcript
+        ORDER BY conversation_id, seq;
+      DROP TABLE transcript;
+      ALTER TABLE transcript_new RENAME TO transcript;
+      CREATE UNIQUE INDEX transcript_entry ON transcript(conversation_id, seq);
+
+      CREATE TABLE processed_new (
+        key INTEGER PRIMARY KEY,        -- milliseconds of the time handled x 1000 + a counter: age is a key range
+        conversation_id TEXT NOT NULL,  -- salted hash, never the raw id
+        message_id TEXT NOT NULL,
+        record TEXT NOT NULL            -- JSON: what a redelivery needs to answer the same (no tokens, no files)
+      );
+      INSERT INTO processed_new (key, conversation_id, message_id, record)
+        SELECT (CAST(strftime('%s', at) AS INTEGER) * 1000 + CAST(substr(at, 21, 3) AS INTEGER)) * 1000
+               + (row_number() OVER (PARTITION BY at ORDER BY conversation_id, message_id) - 1),
+               conversation_id, message_id, record
+        FROM processed;
+      DROP TABLE processed;
+      ALTER TABLE processed_new RENAME TO processed;
+      CREATE UNIQUE INDEX processed_message ON processed(conversation_id, message_id);
+    `,
+  },
 ];

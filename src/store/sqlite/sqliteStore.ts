@@ -3,29 +3,38 @@
  * time (see instanceLock.ts). A transaction is `BEGIN IMMEDIATE` … `COMMIT` around synchronous work, so
  * nothing else runs between loading a conversation and saving it. After a transaction that deleted something
  * ("forget me", the retention purge) the WAL is checkpointed and truncated, so deleted words do not linger in
- * the -wal file either.
+ * the -wal file either; other checkpoints run in a worker thread, off the message path (checkpointer.ts).
+ *
+ * Faults: a write that fails because the disk is full, read-only or failing becomes a StoreUnavailableError
+ * (nothing of it was written); `ping` then says so until a probe write succeeds again, and `onHealth` hears
+ * of each change, for the operator's log.
  */
-import type { Statement } from 'better-sqlite3';
-import { chainEntry, GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
-import {
-  type ConversationTx,
-  type NewTranscriptEntry,
-  type PurgeResult,
-  type StatRow,
-  type StoredReceipt,
-  type StorePort,
-  StoreSetupError,
-} from '../port.ts';
-import { type DB, openDatabase, openDatabaseForReading } from './database.ts';
+import { join } from 'node:path';
+import type { Statement, Transaction } from 'better-sqlite3';
+import type { ConversationTx, PurgeResult, StatRow, StoredReceipt, StorePort } from '../port.ts';
+import { StoreSetupError, StoreUnavailableError } from '../port.ts';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { SqliteConversationTx } from './conversationTx.ts';
+import { type DB, DB_FILE, openDatabase, openDatabaseForReading, type Synchronous } from './database.ts';
 import { acquireInstanceLock, type InstanceLock } from './instanceLock.ts';
+import { dayOf, ProcessedKeys, type ReceiptRow, TX_SQL, type TxStatements, toReceipt } from './rows.ts';
+import { asStoreFault, type StoreHealth } from './storeFaults.ts';
 
-type ReceiptRow = {
-  id: string;
-  conversation_id: string;
-  token_hash: string;
-  receipt: string;
-  created_at: string;
-};
+/**
+ * How the store is opened.
+ *
+ * @example
+ * SqliteStore.open('./data', { synchronous: 'full', onHealth: (h) => log.warn(h, 'database health') });
+ */
+export interface SqliteStoreOptions {
+  /** `normal` (default) survives a process crash; `full` also a power loss, flushing the disk per commit. */
+  synchronous?: Synchronous;
+  /** Told when writes start failing (disk full, read-only, I/O error) and when they work again. */
+  onHealth?: (health: StoreHealth) => void;
+}
+
+/** Write transactions before the checkpoint worker starts (small databases, e.g. in tests, never need it). */
+export const CHECKPOINTER_AFTER_WRITES = 64;
 
 /**
  * See the module description.
@@ -37,20 +46,38 @@ type ReceiptRow = {
  */
 export class SqliteStore implements StorePort {
   private readonly statements = new Map<string, Statement>();
+  private readonly txStatements: TxStatements;
+  private readonly keys = new ProcessedKeys();
+  private readonly immediate: (work: () => unknown) => unknown;
+  private readonly deferred: Transaction<(work: () => unknown) => unknown>;
   private closed = false;
+  private health: StoreHealth = { status: 'ok' };
+  private writes = 0;
+  private checkpointer: Checkpointer | undefined;
 
   private constructor(
     private readonly db: DB,
     private readonly lock: InstanceLock | undefined,
-  ) {}
+    private readonly dataDir: string,
+    private readonly opts: SqliteStoreOptions,
+  ) {
+    const prepared = {} as Record<keyof TxStatements, Statement>;
+    for (const [name, sql] of Object.entries(TX_SQL)) prepared[name as keyof TxStatements] = db.prepare(sql);
+    this.txStatements = prepared;
+    // One transaction function for all: better-sqlite3 builds a new wrapper per db.transaction() call.
+    this.deferred = db.transaction((work: () => unknown) => work());
+    this.immediate = this.deferred.immediate;
+  }
 
   /**
    * Opens the store in `dataDir` (taking its lock first), or a throwaway in-memory one for `':memory:'`.
    * Throws StoreSetupError for a data directory that cannot be used, naming what to do.
    */
-  static open(dataDir: string): SqliteStore {
-    if (dataDir === ':memory:') return new SqliteStore(openDatabase(':memory:'), undefined);
-    const db = openDatabase(dataDir);
+  static open(dataDir: string, opts: SqliteStoreOptions = {}): SqliteStore {
+    const sync = opts.synchronous ?? 'normal';
+    if (dataDir === ':memory:')
+      return new SqliteStore(openDatabase(':memory:', { synchronous: sync }), undefined, dataDir, opts);
+    const db = openDatabase(dataDir, { synchronous: sync });
     let lock: InstanceLock;
     try {
       lock = acquireInstanceLock(dataDir);
@@ -58,20 +85,38 @@ export class SqliteStore implements StorePort {
       db.close();
       throw err;
     }
-    return new SqliteStore(db, lock);
+    return new SqliteStore(db, lock, dataDir, opts);
   }
 
   /**
    * Opens the database in `dataDir` read-only, beside a running server (no lock, no migrations): for
    * maintainer commands such as `flows report`. Writing through it fails. Throws StoreSetupError when there is
-   * no database there.
+   * no database there, or one older than this version (start the server once to upgrade it).
    *
    * @example
    * const store = SqliteStore.openForReading('./data');
    * const rows = await store.stats({ kind: 'outcome' });
    */
   static openForReading(dataDir: string): SqliteStore {
-    return new SqliteStore(openDatabaseForReading(dataDir), undefined);
+    const db = openDatabaseForReading(dataDir);
+    try {
+      return new SqliteStore(db, undefined, dataDir, {});
+    } catch (err) {
+      db.close();
+      if (/no such (table|column)/.test(String((err as Error).message)))
+        throw new StoreSetupError(
+          'This database predates this version of CancelMate: start the server of this version once, which upgrades the database, then run the command again.',
+        );
+      throw err;
+    }
+  }
+
+  async stats(query: { kind?: string; sinceMonth?: string } = {}): Promise<StatRow[]> {
+    return this.sql(
+      `SELECT kind, key, month, count FROM stats
+        WHERE (@kind IS NULL OR kind = @kind) AND (@since IS NULL OR month >= @since)
+        ORDER BY kind, key, month`,
+    ).all({ kind: query.kind ?? null, since: query.sinceMonth ?? null }) as StatRow[];
   }
 
   /** A prepared statement, prepared once per SQL text (preparing is a tenth of a message's cost). */
@@ -84,12 +129,20 @@ export class SqliteStore implements StorePort {
     return stmt;
   }
 
-  async transact<T>(conversationId: string, work: (tx: ConversationTx) => T): Promise<T> {
+  async transact<T>(
+    conversationId: string,
+    work: (tx: ConversationTx) => T,
+    hint?: { messageId?: string },
+  ): Promise<T> {
     let deleted = false;
-    const tx = this.tx(conversationId, () => {
+    const tx = new SqliteConversationTx(this.txStatements, this.keys, conversationId, hint?.messageId, () => {
       deleted = true;
     });
-    const result = this.db.transaction(() => work(tx)).immediate();
+    const result = this.write(() => {
+      const out = work(tx);
+      tx.flush();
+      return out;
+    });
     if (deleted) this.compact();
     return result;
   }
@@ -98,7 +151,14 @@ export class SqliteStore implements StorePort {
     conversationId: string,
     work: (tx: Pick<ConversationTx, 'conversationId' | 'load' | 'transcript' | 'receipts'>) => T,
   ): Promise<T> {
-    return this.db.transaction(() => work(this.tx(conversationId, () => undefined)))();
+    const tx = new SqliteConversationTx(
+      this.txStatements,
+      this.keys,
+      conversationId,
+      undefined,
+      () => undefined,
+    );
+    return this.deferred(() => work(tx)) as T;
   }
 
   async receipt(id: string): Promise<StoredReceipt | undefined> {
@@ -106,40 +166,36 @@ export class SqliteStore implements StorePort {
     return row ? toReceipt(row) : undefined;
   }
 
-  async stats(query: { kind?: string; sinceMonth?: string } = {}): Promise<StatRow[]> {
-    try {
-      return this.sql(
-        `SELECT kind, key, month, count FROM stats
-          WHERE (@kind IS NULL OR kind = @kind) AND (@since IS NULL OR month >= @since)
-          ORDER BY kind, key, month`,
-      ).all({ kind: query.kind ?? null, since: query.sinceMonth ?? null }) as StatRow[];
-    } catch (err) {
-      if (/no such table: stats/.test(String((err as Error).message)))
-        throw new StoreSetupError(
-          'This database has no counters yet (it predates them): start the server of this version once, which upgrades the database, then run the command again.',
-        );
-      throw err;
-    }
-  }
-
+  /**
+   * Resolves when the database answers and can be written. While writes are failing it tries one small
+   * write (the probe row) and rejects with the fault's StoreUnavailableError if that fails too.
+   */
   async ping(): Promise<void> {
     this.sql('SELECT 1').get();
+    const health = this.health;
+    if (health.status === 'ok') return;
+    this.write(() =>
+      this.sql('INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)').run(new Date().toISOString()),
+    );
   }
 
   async purge(cutoff: Date, processedCutoff: Date): Promise<PurgeResult> {
-    const result = this.db
-      .transaction(() => {
-        const old = cutoff.toISOString();
-        const stale = this.sql(
-          'DELETE FROM processed WHERE conversation_id IN (SELECT id FROM conversations WHERE updated_at < ?)',
-        ).run(old).changes;
-        return {
-          conversations: this.sql('DELETE FROM conversations WHERE updated_at < ?').run(old).changes,
-          processed:
-            stale + this.sql('DELETE FROM processed WHERE at < ?').run(processedCutoff.toISOString()).changes,
-        };
-      })
-      .immediate();
+    const result = this.write(() => {
+      const old = cutoff.toISOString();
+      // The day index finds the candidates; the exact time decides.
+      const untouched = 'SELECT id FROM conversations WHERE touched_day <= ? AND updated_at < ?';
+      const stale = this.sql(`DELETE FROM processed WHERE conversation_id IN (${untouched})`).run(
+        dayOf(old),
+        old,
+      ).changes;
+      return {
+        conversations: this.sql(`DELETE FROM conversations WHERE id IN (${untouched})`).run(dayOf(old), old)
+          .changes,
+        processed:
+          stale +
+          this.sql('DELETE FROM processed WHERE key < ?').run(ProcessedKeys.floor(processedCutoff)).changes,
+      };
+    }) as PurgeResult;
     if (result.conversations || result.processed) this.compact();
     return result;
   }
@@ -147,8 +203,52 @@ export class SqliteStore implements StorePort {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     this.db.close();
     this.lock?.release();
+  }
+
+  /**
+   * Runs `work` in an IMMEDIATE transaction. A storage fault becomes a StoreUnavailableError and marks the
+   * store unhealthy; the first write that succeeds afterwards marks it healthy again.
+   */
+  private write<T>(work: () => T): T {
+    let result: T;
+    try {
+      result = this.immediate(work) as T;
+    } catch (err) {
+      const fault = asStoreFault(err, this.dataDir);
+      if (fault instanceof StoreUnavailableError) this.setHealth(fault);
+      throw fault;
+    }
+    if (this.health.status !== 'ok') this.setHealth(undefined);
+    this.writes += 1;
+    if (this.writes === CHECKPOINTER_AFTER_WRITES && this.dataDir !== ':memory:') this.startCheckpointer();
+    return result;
+  }
+
+  private setHealth(fault: StoreUnavailableError | undefined): void {
+    const before = this.health;
+    if (!fault) this.health = { status: 'ok' };
+    else if (before.status === 'fault' && before.kind === fault.kind) return;
+    else {
+      const code = (fault.cause as { code?: string } | undefined)?.code ?? fault.kind;
+      this.health = { status: 'fault', kind: fault.kind, code, since: new Date(), message: fault.message };
+    }
+    this.opts.onHealth?.(this.health);
+  }
+
+  /** Checkpoints move to a worker thread; SQLite's own return if the worker is lost. */
+  private startCheckpointer(): void {
+    const sync = this.db.pragma('synchronous', { simple: true }) === 2 ? 'FULL' : 'NORMAL';
+    try {
+      this.checkpointer = startCheckpointer(join(this.dataDir, DB_FILE), sync, () => {
+        if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.db.pragma('wal_autocheckpoint = 0');
+    } catch {
+      // No worker threads here: SQLite keeps checkpointing on commit, as by default.
+    }
   }
 
   /** Moves the WAL into the database and truncates it, so deleted content is gone from both files. */
@@ -159,121 +259,4 @@ export class SqliteStore implements StorePort {
       // A reader holding an old snapshot delays the truncation to the next checkpoint; the data is deleted.
     }
   }
-
-  private tx(conversationId: string, onDelete: () => void): ConversationTx {
-    const id = conversationId;
-    return {
-      conversationId: id,
-      load: () =>
-        (this.sql('SELECT state FROM conversations WHERE id = ?').get(id) as { state: string } | undefined)
-          ?.state,
-      save: (channel, state, now) => {
-        const at = now.toISOString();
-        this.sql(
-          `INSERT INTO conversations (id, channel, state, seq, head, created_at, updated_at)
-             VALUES (@id, @channel, @state, 0, @genesis, @at, @at)
-             ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-        ).run({ id, channel, state, genesis: GENESIS, at });
-      },
-      append: (entries) => this.append(id, entries),
-      transcript: () => {
-        const rows = this.sql(
-          'SELECT seq, at, dir, text, choices, prev, hash, flow FROM transcript WHERE conversation_id = ? ORDER BY seq',
-        ).all(id) as (Omit<TranscriptEntry, 'choices' | 'flow'> & {
-          choices: string | null;
-          flow: string | null;
-        })[];
-        return rows.map(({ choices, flow, ...r }) => ({
-          ...r,
-          ...(choices ? { choices: JSON.parse(choices) as string[] } : {}),
-          ...(flow === null ? {} : { flow }),
-        }));
-      },
-      processed: (messageId) =>
-        (
-          this.sql('SELECT record FROM processed WHERE conversation_id = ? AND message_id = ?').get(
-            id,
-            messageId,
-          ) as { record: string } | undefined
-        )?.record,
-      markProcessed: (messageId, record, now) => {
-        this.sql('INSERT INTO processed (conversation_id, message_id, record, at) VALUES (?, ?, ?, ?)').run(
-          id,
-          messageId,
-          record,
-          now.toISOString(),
-        );
-      },
-      insertReceipt: (r) => {
-        this.sql(
-          'INSERT INTO receipts (id, conversation_id, token_hash, receipt, created_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(r.id, id, r.tokenHash, r.json, r.createdAt);
-      },
-      receipts: () =>
-        (
-          this.sql('SELECT * FROM receipts WHERE conversation_id = ? ORDER BY created_at, id').all(
-            id,
-          ) as ReceiptRow[]
-        ).map(toReceipt),
-      forget: (keepMessageId, tombstone, now) => {
-        this.sql('DELETE FROM conversations WHERE id = ?').run(id);
-        this.sql('DELETE FROM processed WHERE conversation_id = ?').run(id);
-        this.sql('INSERT INTO processed (conversation_id, message_id, record, at) VALUES (?, ?, ?, ?)').run(
-          id,
-          keepMessageId,
-          tombstone,
-          now.toISOString(),
-        );
-        onDelete();
-      },
-      increment: (counter, by = 1) => {
-        this.sql(
-          `INSERT INTO stats (kind, key, month, count) VALUES (@kind, @key, @month, @by)
-             ON CONFLICT(kind, key, month) DO UPDATE SET count = count + excluded.count`,
-        ).run({ ...counter, by });
-      },
-    };
-  }
-
-  private append(id: string, entries: readonly NewTranscriptEntry[]): TranscriptEntry[] {
-    const row = this.sql('SELECT seq, head FROM conversations WHERE id = ?').get(id) as
-      | { seq: number; head: string }
-      | undefined;
-    if (!row) throw new Error(`append: conversation ${id} has not been saved`);
-    let { seq, head } = row;
-    const insert = this.sql(
-      `INSERT INTO transcript (conversation_id, seq, at, dir, text, choices, prev, hash, flow)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const out: TranscriptEntry[] = [];
-    for (const c of entries) {
-      seq += 1;
-      const e = chainEntry(head, { ...c, seq });
-      insert.run(
-        id,
-        e.seq,
-        e.at,
-        e.dir,
-        e.text,
-        e.choices ? JSON.stringify(e.choices) : null,
-        e.prev,
-        e.hash,
-        e.flow ?? null,
-      );
-      head = e.hash;
-      out.push(e);
-    }
-    this.sql('UPDATE conversations SET seq = ?, head = ? WHERE id = ?').run(seq, head, id);
-    return out;
-  }
-}
-
-function toReceipt(row: ReceiptRow): StoredReceipt {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    tokenHash: row.token_hash,
-    json: row.receipt,
-    createdAt: row.created_at,
-  };
 }

@@ -41,6 +41,16 @@ describe('the SQLite database', () => {
     again.close();
   });
 
+  it('flushes per commit only when asked for full durability (SQLITE_SYNCHRONOUS)', () => {
+    const dir = tmp();
+    const normal = openDatabase(dir);
+    expect(normal.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    normal.close();
+    const full = openDatabase(dir, { synchronous: 'full' });
+    expect(full.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    full.close();
+  });
+
   it("leaves the mode of an operator's existing database file alone", () => {
     const dir = tmp();
     openDatabase(dir).close();
