@@ -1,7 +1,8 @@
 import { LANGS, type Lang } from '../i18n/lang.ts';
 import type { Command } from '../understand/match.ts';
 import { type ConversationState, freshConversation } from './conversation.ts';
-import { type Decision, jump, type StepEnv } from './step.ts';
+import { jump } from './plan.ts';
+import type { Decision, StepEnv } from './step.ts';
 
 /**
  * The global commands, available at every step in both languages: start (resume), restart, back, help,

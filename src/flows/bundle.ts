@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import type { Lang } from '../i18n/lang.ts';
+import { mergeUnderstanding, type UnderstandConfig } from '../understand/config.ts';
 import { checkFlows } from './check.ts';
 import { compileFlow } from './compile.ts';
 import { type Catalogue, makeCatalogue } from './context.ts';
@@ -23,6 +24,8 @@ export interface FlowBundle {
   catalogue: Catalogue;
   machine: AnyStateMachine;
   locales: Record<Lang, Record<string, Record<string, unknown>>>;
+  /** Free-text understanding: the merged `understand:` blocks (see docs/understanding.md). */
+  understand: UnderstandConfig;
 }
 
 /** See {@link FlowBundle}. `now` decides which `verified` dates are "in the future". */
@@ -41,5 +44,6 @@ export function loadFlowBundle(dirs: FlowDirs, now: Date = new Date()): FlowBund
     catalogue,
     machine,
     locales: raw.locales,
+    understand: mergeUnderstanding(raw.files),
   };
 }

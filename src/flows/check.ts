@@ -1,4 +1,5 @@
 import { LANGS } from '../i18n/lang.ts';
+import { checkKeywords } from '../understand/checkKeywords.ts';
 import type { FlowError } from './errors.ts';
 import type { LoadedState, RawFlows } from './load.ts';
 import { CHANNELS, KINDS, TEXT_KEY, type Text } from './schema.ts';
@@ -165,6 +166,7 @@ export function checkFlows(raw: RawFlows, now: Date): CheckedFlows {
       if (!reached.has(id))
         at(st.file, ['states', id], `state "${id}" is unreachable (nothing goes to it)`, id);
 
+  errors.push(...checkKeywords(raw)); // free-text understanding: src/understand/checkKeywords.ts
   errors.push(...checkLocaleParity(raw));
   return { start, version, commands, states, errors };
 }
