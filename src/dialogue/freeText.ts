@@ -77,7 +77,7 @@ export function freeTextDecision(
     });
     return { conv: plan.conv, moved: true, note: echo };
   }
-  return ask(env, base, { kind: 'confirm', answers, facts, ...(intent ? { intent } : {}) });
+  return ask(env, base, { kind: 'confirm', answers: plan.answers, facts, ...(intent ? { intent } : {}) });
 }
 
 /** Slot values that follow from the intent rather than being said. */

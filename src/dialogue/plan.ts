@@ -27,6 +27,8 @@ export interface Plan {
   used: string[];
   /** True when the plan started somewhere else than the current question. */
   jumped: boolean;
+  /** The answers acted on, with any the plan assumed (a platform alone at the first question: cancel). */
+  answers: Answers;
 }
 
 /** Slot values by slot name (goal, platform, membership, channel, deduction, notice, reason …). */
@@ -65,17 +67,18 @@ export function planMove(
   if (target && target !== conv.state && !here.passed.includes(target)) {
     if (!bundle.states[target]) return undefined;
     const there = walk(env, jump(filled, target, filled.ctx), answers);
-    return { ...there, moved: true, jumped: true };
+    return { ...there, moved: true, jumped: true, answers };
   }
-  if (here.used.length > 0) return { ...here, moved: true, jumped: false };
+  if (here.used.length > 0) return { ...here, moved: true, jumped: false, answers };
   // A platform (or membership, channel) alone at the first question means "cancel".
   if (
     asks[conv.state] === 'goal' &&
     !answers.goal &&
     (answers.platform || answers.membership || answers.channel)
   ) {
-    const cancel = walk(env, filled, { ...answers, goal: 'cancel' });
-    if (cancel.used.length > 0) return { ...cancel, moved: true, jumped: false };
+    const assumed = { ...answers, goal: 'cancel' };
+    const cancel = walk(env, filled, assumed);
+    if (cancel.used.length > 0) return { ...cancel, moved: true, jumped: false, answers: assumed };
   }
   return undefined;
 }

@@ -73,13 +73,15 @@ export function analyze(lex: Lexicon, input: string, now: Date, timeZone = DEFAU
     );
   // Typos, only where nothing was found exactly.
   const fuzzyKinds = new Set<string>();
-  if (!has('platform') && !has('ambiguous')) fuzzyKinds.add('platform');
+  // An ambiguous word (腾讯) still lets a longer typo settle it (腾讯视屏 → 腾讯视频).
+  if (!has('platform')) fuzzyKinds.add('platform');
   if (!has('intent') && !has('command')) fuzzyKinds.add('intent');
   if (!has('slot', 'danger')) fuzzyKinds.add('danger');
   if (!has('slot', 'membership')) fuzzyKinds.add('membership');
   if (fuzzyKinds.size > 0 && flat) {
     // Typos only where no word was found at all (a denied word is still a word).
-    const taken = (s: number, e: number) => found.some((h) => s < h.end && e > h.start);
+    const taken = (s: number, e: number) =>
+      found.some((h) => h.entry.meaning.kind !== 'ambiguous' && s < h.end && e > h.start);
     const fuzzy = lex.fuzzy
       .search(flat, (e) => {
         const m = e.meaning;
@@ -206,8 +208,21 @@ function choosePlatform(
   if (main.length > 1) return { candidates: main };
   if (payments.length === 1) return { platform: payments[0], candidates: [] };
   if (payments.length > 1) return { candidates: payments };
-  const ambiguous = exact.find((h) => h.entry.meaning.kind === 'ambiguous')?.entry.meaning;
-  if (ambiguous?.kind === 'ambiguous') return { candidates: ambiguous.ids };
+  const vague = exact.find((h) => h.entry.meaning.kind === 'ambiguous');
+  if (vague?.entry.meaning.kind === 'ambiguous') {
+    const ids = vague.entry.meaning.ids;
+    const settles = hits.find(
+      (h) =>
+        h.fuzzy !== undefined &&
+        h.entry.meaning.kind === 'platform' &&
+        ids.includes(h.entry.meaning.id) &&
+        h.start <= vague.start &&
+        h.end >= vague.end,
+    );
+    if (settles?.entry.meaning.kind === 'platform')
+      return { platform: settles.entry.meaning.id, candidates: [] };
+    return { candidates: ids };
+  }
   // Typos: one clear best guess is taken (and confirmed); close calls are asked about.
   const fuzzy = hits
     .filter((h) => h.fuzzy !== undefined && h.entry.meaning.kind === 'platform')
