@@ -83,12 +83,7 @@ export function analyze(lex: Lexicon, input: string, now: Date, timeZone = DEFAU
     const taken = (s: number, e: number) =>
       found.some((h) => h.entry.meaning.kind !== 'ambiguous' && s < h.end && e > h.start);
     const fuzzy = lex.fuzzy
-      .search(flat, (e) => {
-        const m = e.meaning;
-        if (m.kind === 'slot')
-          return (m.slot === 'danger' || m.slot === 'membership') && fuzzyKinds.has(m.slot);
-        return fuzzyKinds.has(m.kind);
-      })
+      .search(flat, [...fuzzyKinds])
       .filter((f) => f.score <= (f.entry.meaning.kind === 'platform' ? UNSURE_SCORE : SURE_SCORE))
       .filter((f) => !taken(f.start, f.end) && !denied(f));
     hits = [...hits, ...fuzzy.map((f) => ({ ...f, weight: f.end - f.start, fuzzy: f.score }))];
@@ -141,9 +136,10 @@ export function analyze(lex: Lexicon, input: string, now: Date, timeZone = DEFAU
 
 function exactHits(lex: Lexicon, flat: string): Hit[] {
   const out: Hit[] = [];
-  for (const entry of lex.entries)
-    for (const span of findAllPatterns(flat, entry.pattern))
-      out.push({ entry, ...span, weight: entry.pattern.weight });
+  for (const ch of new Set(flat))
+    for (const entry of lex.byFirst.get(ch) ?? [])
+      for (const span of findAllPatterns(flat, entry.pattern))
+        out.push({ entry, ...span, weight: entry.pattern.weight });
   return out;
 }
 

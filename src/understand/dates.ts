@@ -108,16 +108,19 @@ const RULES: Rule[] = [
   [/the (\d{1,2})(?:st|nd|rd|th)/u, (m, t) => dayOnly(m[1], t)],
 ];
 
+const GLOBAL_RULES: Rule[] = RULES.map(([re, make]) => [new RegExp(re.source, 'gu'), make]);
+
 const VERB_AFTER = /^.{0,4}?(扣|续费|续了|charged|billed|took|deducted|renewed)/u;
 
 /** Every date in `lower` (lower-case text), in order of appearance. */
 export function findDates(lower: string, now: Date, timeZone = DEFAULT_TIME_ZONE): FoundDate[] {
-  const today = todayIn(now, timeZone);
+  let todayKnown: Ymd | undefined;
   const out: FoundDate[] = [];
   const taken: [number, number][] = [];
-  for (const [re, make] of RULES) {
-    const global = new RegExp(re.source, 'gu');
+  for (const [global, make] of GLOBAL_RULES) {
     for (const m of lower.matchAll(global)) {
+      todayKnown ??= todayIn(now, timeZone);
+      const today = todayKnown;
       const start = m.index;
       const end = start + m[0].length;
       if (taken.some(([a, b]) => start < b && end > a)) continue;

@@ -12,7 +12,7 @@ import { flatKeyword, hasHan } from './text.ts';
  * when the message shares a character (Chinese) or three letters with it. Built once per lexicon. Pure.
  *
  * @example
- * const hits = lexicon.fuzzy.search('腾讯视屏会员', (e) => e.meaning.kind === 'platform');
+ * const hits = lexicon.fuzzy.search('腾讯视屏会员', ['platform']);
  * hits[0]; // { entry: <腾讯视频>, score: 0.2, start: 0, end: 4 }
  */
 export interface FuzzyHit {
@@ -47,7 +47,8 @@ const FUSE_OPTIONS = {
 /** See {@link FuzzyHit}. */
 export class FuzzyIndex {
   private readonly terms: Term[] = [];
-  private readonly grams = new Map<string, number[]>();
+  /** Per kind of meaning (platform, intent, danger …): character or letter-triple → term indexes. */
+  private readonly grams = new Map<string, Map<string, number[]>>();
 
   constructor(entries: readonly Entry[], pinyinKeys: ReadonlyMap<string, Entry[]>) {
     const add = (text: string, entry: Entry, fromPinyin: boolean) => {
@@ -55,18 +56,31 @@ export class FuzzyIndex {
       const ok = han ? /^\p{Script=Han}{2,}$/u.test(text) : /^[a-z][a-z ]{4,}$/.test(text);
       if (!ok || this.terms.some((t) => t.text === text)) return;
       const index = this.terms.push({ text, entry, han, pinyin: fromPinyin }) - 1;
-      for (const g of gramsOf(text, han)) this.grams.set(g, [...(this.grams.get(g) ?? []), index]);
+      const kind = kindOf(entry);
+      let byGram = this.grams.get(kind);
+      if (!byGram) {
+        byGram = new Map();
+        this.grams.set(kind, byGram);
+      }
+      for (const g of new Set(gramsOf(text, han))) byGram.set(g, [...(byGram.get(g) ?? []), index]);
     };
     for (const e of entries) if (e.pattern.parts.length === 1) add(flatKeyword(e.word), e, false);
     for (const [key, list] of pinyinKeys)
       if (key.length >= 6) for (const e of list) if (e.meaning.kind === 'platform') add(key, e, true);
   }
 
-  /** Typo matches in `flat` for the entries `wanted` accepts, best first (one per term). */
-  search(flat: string, wanted: (e: Entry) => boolean): FuzzyHit[] {
+  /**
+   * Typo matches in `flat` for entries of the given kinds (`platform`, `intent`, `command`, or a slot name
+   * such as `danger`) that `wanted` accepts, best first (one per term).
+   */
+  search(flat: string, kinds: readonly string[], wanted: (e: Entry) => boolean = () => true): FuzzyHit[] {
     const shared = new Map<number, number>();
-    for (const g of new Set([...gramsOf(flat, true), ...gramsOf(flat, false)]))
-      for (const i of this.grams.get(g) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    const grams = new Set([...gramsOf(flat, true), ...gramsOf(flat, false)]);
+    for (const kind of kinds) {
+      const byGram = this.grams.get(kind);
+      if (byGram)
+        for (const g of grams) for (const i of byGram.get(g) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    }
     // One wrong character leaves all the others; a typo in letters leaves about a third of the triples.
     const candidates = [...shared].flatMap(([i, n]) => {
       const t = this.terms[i];
@@ -77,7 +91,7 @@ export class FuzzyIndex {
     const hits: FuzzyHit[] = [];
     let fuse: Fuse<string> | undefined;
     let offsets: number[] = [];
-    const sounds = new SoundCache(flat);
+    const sounds = new SoundCache();
     for (const i of candidates) {
       const term = this.terms[i] as Term;
       if (term.han) {
@@ -103,6 +117,11 @@ export class FuzzyIndex {
   }
 }
 
+/** The kind a term is indexed under: the meaning's kind, or its slot for slot words. */
+function kindOf(e: Entry): string {
+  return e.meaning.kind === 'slot' ? e.meaning.slot : e.meaning.kind;
+}
+
 /**
  * A sound-alike in 3+ characters is a confident guess; in two characters (推款) only for what the person
  * wants, and a platform is asked about; a two-character red flag (骗子 ~ 片子) is never guessed.
@@ -123,15 +142,15 @@ function gramsOf(text: string, han: boolean): string[] {
   return out;
 }
 
-/** Toneless readings of each character, normalised for the usual pinyin-input confusions. */
+/** Toneless readings of each character, normalised for the usual pinyin-input confusions (kept across messages). */
 class SoundCache {
-  private readonly memo = new Map<string, Set<string>>();
-  constructor(readonly flat: string) {}
+  private static readonly memo = new Map<string, Set<string>>();
   of(ch: string): Set<string> {
-    let s = this.memo.get(ch);
+    let s = SoundCache.memo.get(ch);
     if (!s) {
       s = new Set(pinyin(ch, { toneType: 'none', type: 'array', multiple: true }).map(fold));
-      this.memo.set(ch, s);
+      if (SoundCache.memo.size > 20_000) SoundCache.memo.clear();
+      SoundCache.memo.set(ch, s);
     }
     return s;
   }

@@ -17,6 +17,8 @@ import { flatKeyword, hasHan } from './text.ts';
  */
 export interface Lexicon {
   entries: Entry[];
+  /** Entries by the first character of their first part (a message only tries words that can start in it). */
+  byFirst: ReadonlyMap<string, Entry[]>;
   /** Pinyin and initials (no spaces) → the entries they stand for. */
   pinyin: ReadonlyMap<string, Entry[]>;
   fuzzy: FuzzyIndex;
@@ -102,8 +104,14 @@ export function buildLexicon(
       for (const w of list) add(w, { kind: 'slot', slot: slot as Slot, value }, group);
   }
   for (const w of words.ignore ?? []) add(w, { kind: 'ignore' }, 'ignore');
+  const byFirst = new Map<string, Entry[]>();
+  for (const e of entries) {
+    const first = e.pattern.parts[0]?.[0] ?? '';
+    byFirst.set(first, [...(byFirst.get(first) ?? []), e]);
+  }
   return {
     entries,
+    byFirst,
     pinyin: pinyinMap,
     fuzzy: new FuzzyIndex(entries, pinyinMap),
     negations: negationSet(words.negations ?? []),

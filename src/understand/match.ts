@@ -63,8 +63,22 @@ const SLASH: Record<string, Command> = {
   forget: 'forget',
 };
 
+const normalized = new Map<string, string>();
+
 /** Normalises for comparison: NFKC (full-width digits and letters), lower case, no edge punctuation or brackets. */
 export function normalize(s: string): string {
+  // Labels and command words repeat on every message: remember them (what users type mostly does not).
+  const hit = normalized.get(s);
+  if (hit !== undefined) return hit;
+  const out = normalizeOnce(s);
+  if (s.length <= 64) {
+    if (normalized.size >= 5000) normalized.clear();
+    normalized.set(s, out);
+  }
+  return out;
+}
+
+function normalizeOnce(s: string): string {
   return s
     .normalize('NFKC')
     .toLowerCase()
