@@ -88,7 +88,12 @@ function ask(env: StepEnv, conv: ConversationState, pending: PendingUnderstandin
   return { conv: next, moved: false, only: pendingQuestion(env, next) };
 }
 
-/** The line that asks about a pending understanding (the confirmation, or which platform). */
+/**
+ * The line that asks about a pending understanding (the confirmation, or which platform).
+ *
+ * @example
+ * pendingQuestion(env, conv); // '我理解为：爱奇艺 VIP，想取消——对吗？'
+ */
 export function pendingQuestion(env: StepEnv, conv: ConversationState): string {
   const p = conv.pending;
   if (!p) return '';
@@ -107,7 +112,12 @@ export function pendingQuestion(env: StepEnv, conv: ConversationState): string {
   });
 }
 
-/** The answer to a pending understanding: yes, change, a platform, or "other". */
+/**
+ * The answer to a pending understanding: yes, change, a platform, or "other".
+ *
+ * @example
+ * answerPending(env, conv, ENGINE_CHOICES.yes).conv.state; // the first question still open
+ */
 export function answerPending(env: StepEnv, conv: ConversationState, choice: string): Decision {
   const p = conv.pending;
   const base = { ...conv, pending: undefined, turn: conv.turn + 1 };
@@ -126,7 +136,12 @@ export function answerPending(env: StepEnv, conv: ConversationState, choice: str
   return { conv: plan.conv, moved: plan.moved, ...(echo ? { note: echo } : {}) };
 }
 
-/** 「卡盟网站，自动续费，被扣了钱想要回来，金额 30.00 CNY」: what was understood, in the user's language. */
+/**
+ * 「卡盟网站，自动续费，被扣了钱想要回来，金额 30.00 CNY」: what was understood, in the user's language.
+ *
+ * @example
+ * summary(env, 'en', { platform: 'iqiyi', membership: 'auto' }, {}, 'refund'); // 'iQIYI VIP, auto-renewing, you want a refund'
+ */
 export function summary(
   env: StepEnv,
   lang: Lang,

@@ -31,10 +31,20 @@ export interface Plan {
   answers: Answers;
 }
 
-/** Slot values by slot name (goal, platform, membership, channel, deduction, notice, reason …). */
+/**
+ * Slot values by slot name (goal, platform, membership, channel, deduction, notice, reason …).
+ *
+ * @example
+ * const a: Answers = { platform: 'iqiyi', membership: 'auto', goal: 'cancel' };
+ */
 export type Answers = Record<string, string>;
 
-/** The slot values an analysis gives, including the ones its intent implies. */
+/**
+ * The slot values an analysis gives, including the ones its intent implies.
+ *
+ * @example
+ * answersOf(analyze(lex, '被扣了30块', now)); // { goal: 'refund', deduction: 'auto' }
+ */
 export function answersOf(a: Analysis): Answers {
   const out: Answers = {};
   for (const [slot, value] of Object.entries(a.slots)) if (value) out[slot] = value;
@@ -51,7 +61,12 @@ export function answersOf(a: Analysis): Answers {
   return out;
 }
 
-/** See {@link Plan}; undefined when nothing understood leads anywhere from here. */
+/**
+ * See {@link Plan}; undefined when nothing understood leads anywhere from here.
+ *
+ * @example
+ * planMove(env, conv, { platform: 'iqiyi' }, {}, undefined)?.conv.state; // 'membership' (from welcome)
+ */
 export function planMove(
   env: StepEnv,
   conv: ConversationState,
@@ -135,6 +150,9 @@ function eventFor(env: StepEnv, conv: ConversationState, slot: string, value: st
 /**
  * Sends an event through the compiled machine (undefined when it refuses), then skips fact questions whose
  * answer is already known (told in an earlier sentence), so nobody is asked twice.
+ *
+ * @example
+ * moveBy(env, conv, chooseEvent('cancel'))?.state; // 'platform'
  */
 export function moveBy(
   env: StepEnv,
@@ -155,7 +173,12 @@ export function moveBy(
   return known === undefined ? moved : (moveBy(env, moved, { type: 'fact', value: known }) ?? moved);
 }
 
-/** Moves to `state` with `ctx`, remembering where we were for "back". */
+/**
+ * Moves to `state` with `ctx`, remembering where we were for "back".
+ *
+ * @example
+ * jump(conv, 'refund_start', conv.ctx).history.at(-1)?.state; // where we were
+ */
 export function jump(conv: ConversationState, state: string, ctx: FlowContext): ConversationState {
   const history = [...conv.history, { state: conv.state, ctx: conv.ctx }].slice(-HISTORY_LIMIT);
   return { ...conv, state, ctx, history, turn: conv.turn + 1 };

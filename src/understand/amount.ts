@@ -46,7 +46,12 @@ const CURRENCY: [RegExp, string][] = [
   [/^(hkd|hk\$|港币|港元)$/i, 'HKD'],
 ];
 
-/** Every amount in `lower` (lower-case text), in order. */
+/**
+ * Every amount in `lower` (lower-case text), in order.
+ *
+ * @example
+ * findAmounts('买的98元的年卡，又扣了我30').map((a) => a.value); // ['98.00 CNY', '30.00 CNY']
+ */
 export function findAmounts(lower: string): FoundAmount[] {
   const out: FoundAmount[] = [];
   const taken: [number, number][] = [];
@@ -77,7 +82,12 @@ export function findAmounts(lower: string): FoundAmount[] {
   return out.sort((a, b) => a.index - b.index);
 }
 
-/** The amount a message is about: the first one right after a deduction verb, else the first one. */
+/**
+ * The amount a message is about: the first one right after a deduction verb, else the first one.
+ *
+ * @example
+ * findAmount('买的98元的年卡，又扣了我30')?.value; // '30.00 CNY'
+ */
 export function findAmount(lower: string): FoundAmount | undefined {
   const all = findAmounts(lower);
   return all.find((a) => a.afterVerb) ?? all[0];
@@ -86,6 +96,9 @@ export function findAmount(lower: string): FoundAmount | undefined {
 /**
  * An answer to "how much?": a sentence with an amount in it, or a bare number (digits or a Chinese
  * numeral), optionally with a currency sign or word. Undefined when there is none.
+ *
+ * @example
+ * parseAmount('三十九'); // '39.00 CNY'
  */
 export function parseAmount(lower: string): string | undefined {
   const text = lower.replace(/,(?=\d{3}\b)/g, '').trim();

@@ -41,12 +41,27 @@ export interface Analysis {
   empty: boolean;
 }
 
-/** Only the start of a long message is read (people say what matters first; it bounds the cost). */
+/**
+ * Only the start of a long message is read (people say what matters first; it bounds the cost).
+ *
+ * @example
+ * analyze(lex, `${'啊'.repeat(500)}跑路了`, now).danger; // undefined: past the limit
+ */
 export const MAX_ANALYSED_CHARS = 400;
 
-/** When several intents are said, the first of these counts. */
+/**
+ * When several intents are said, the first of these counts.
+ *
+ * @example
+ * analyze(lex, '被扣了30块，我要去12315投诉', now).intent; // 'complaint'
+ */
 export const INTENT_PRIORITY: readonly Intent[] = ['complaint', 'blocked', 'wrongful', 'refund', 'cancel'];
-/** When several red flags are said, the first of these counts. */
+/**
+ * When several red flags are said, the first of these counts.
+ *
+ * @example
+ * analyze(lex, '网站打不开了，还要先交解冻费', now).danger; // 'fees'
+ */
 export const DANGER_PRIORITY = ['fees', 'fakecs', 'frozen', 'gone', 'scam'];
 
 interface Hit {
@@ -57,7 +72,12 @@ interface Hit {
   fuzzy?: number;
 }
 
-/** See {@link Analysis}. */
+/**
+ * See {@link Analysis}.
+ *
+ * @example
+ * analyze(lexiconFor(bundle), '腾讯', now).candidates; // ['tencent_video', 'qq']
+ */
 export function analyze(lex: Lexicon, input: string, now: Date, timeZone = DEFAULT_TIME_ZONE): Analysis {
   const text = [...input].slice(0, MAX_ANALYSED_CHARS).join('');
   const { flat } = prepareText(text);

@@ -14,7 +14,12 @@ export interface UnderstandConfig {
   words: Words;
 }
 
-/** See {@link UnderstandConfig}. */
+/**
+ * See {@link UnderstandConfig}.
+ *
+ * @example
+ * mergeUnderstanding(raw.files).intents.refund; // 'refund_start'
+ */
 export function mergeUnderstanding(files: readonly { flow: FlowFile }[]): UnderstandConfig {
   const asks: Record<string, Slot> = {};
   const intents: Partial<Record<Intent, string>> = {};

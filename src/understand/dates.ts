@@ -21,14 +21,24 @@ export interface FoundDate {
   nearVerb: boolean;
 }
 
-/** The time zone dates are read in when none is configured. */
+/**
+ * The time zone dates are read in when none is configured.
+ *
+ * @example
+ * todayIn(new Date('2026-11-25T17:00:00Z'), DEFAULT_TIME_ZONE); // { y: 2026, m: 11, d: 26 }
+ */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 type Ymd = { y: number; m: number; d: number };
 const DAY = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Today's calendar date in `timeZone` (an unknown zone falls back to Asia/Shanghai). */
+/**
+ * Today's calendar date in `timeZone` (an unknown zone falls back to Asia/Shanghai).
+ *
+ * @example
+ * todayIn(new Date('2026-11-25T17:00:00Z'), 'America/Los_Angeles'); // { y: 2026, m: 11, d: 25 }
+ */
 export function todayIn(now: Date, timeZone = DEFAULT_TIME_ZONE): Ymd {
   let fmt = formatters.get(timeZone);
   if (!fmt) {
@@ -112,7 +122,12 @@ const GLOBAL_RULES: Rule[] = RULES.map(([re, make]) => [new RegExp(re.source, 'g
 
 const VERB_AFTER = /^.{0,4}?(扣|续费|续了|charged|billed|took|deducted|renewed)/u;
 
-/** Every date in `lower` (lower-case text), in order of appearance. */
+/**
+ * Every date in `lower` (lower-case text), in order of appearance.
+ *
+ * @example
+ * findDates('10月15号开的会员今天又扣了', now).map((d) => d.value); // ['2026-10-15', '2026-11-25']
+ */
 export function findDates(lower: string, now: Date, timeZone = DEFAULT_TIME_ZONE): FoundDate[] {
   let todayKnown: Ymd | undefined;
   const out: FoundDate[] = [];
@@ -140,7 +155,12 @@ export function findDates(lower: string, now: Date, timeZone = DEFAULT_TIME_ZONE
   return out.sort((a, b) => a.index - b.index);
 }
 
-/** The date a message is about: the first one a deduction word follows, else the first one. */
+/**
+ * The date a message is about: the first one a deduction word follows, else the first one.
+ *
+ * @example
+ * findDate('10月15号开的会员今天又扣了', now)?.value; // '2026-11-25' (the one the deduction follows)
+ */
 export function findDate(lower: string, now: Date, timeZone = DEFAULT_TIME_ZONE): FoundDate | undefined {
   const all = findDates(lower, now, timeZone);
   return all.find((d) => d.nearVerb) ?? all[0];

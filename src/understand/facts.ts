@@ -17,7 +17,12 @@ import { prepareText, WEB_ADDRESS } from './text.ts';
  */
 export type FactResult = { ok: true; value: string } | { ok: false; reason: string };
 
-/** See {@link FactResult}. */
+/**
+ * See {@link FactResult}.
+ *
+ * @example
+ * parseFact('order', '订单号是 E2026110312', now); // { ok: true, value: 'E2026110312' }
+ */
 export function parseFact(key: FactKey, input: string, now: Date, timeZone = DEFAULT_TIME_ZONE): FactResult {
   const { plain, lower } = prepareText(input);
   if (!plain) return { ok: false, reason: 'empty' };
@@ -48,7 +53,13 @@ export function parseFact(key: FactKey, input: string, now: Date, timeZone = DEF
   }
 }
 
-/** Facts found inside a sentence (only what is clearly marked: 订单号…, ¥30, 昨天, a web address …). */
+/**
+ * Facts found inside a sentence (only what is clearly marked: 订单号…, ¥30, 昨天, a web address …).
+ *
+ * @example
+ * extractFacts('订单号A2026110301，11月15日扣了30元', now).facts;
+ * // { amount: '30.00 CNY', date: '2026-11-15', order: 'A2026110301' }
+ */
 export function extractFacts(
   input: string,
   now: Date,

@@ -23,9 +23,19 @@ export interface FuzzyHit {
   end: number;
 }
 
-/** Scores up to this are confident; up to {@link UNSURE_SCORE} the guide asks. */
+/**
+ * Scores up to this are confident; up to {@link UNSURE_SCORE} the guide asks.
+ *
+ * @example
+ * hits.filter((h) => h.score <= SURE_SCORE); // the typos taken without asking
+ */
 export const SURE_SCORE = 0.26;
-/** The loosest score that still counts as a candidate. */
+/**
+ * The loosest score that still counts as a candidate.
+ *
+ * @example
+ * hits.filter((h) => h.score <= UNSURE_SCORE); // also the ones to ask about
+ */
 export const UNSURE_SCORE = 0.34;
 
 interface Term {
@@ -44,7 +54,13 @@ const FUSE_OPTIONS = {
   minMatchCharLength: 2,
 };
 
-/** See {@link FuzzyHit}. */
+/**
+ * See {@link FuzzyHit}.
+ *
+ * @example
+ * const index = new FuzzyIndex(lexicon.entries, lexicon.pinyin);
+ * index.search('cancle my membership', ['intent'])[0]?.entry.word; // 'cancel'
+ */
 export class FuzzyIndex {
   private readonly terms: Term[] = [];
   /** Per kind of meaning (platform, intent, danger …): character or letter-triple → term indexes. */
@@ -210,7 +226,12 @@ function latinWindow(flat: string, term: string, edits: number): { start: number
   return undefined;
 }
 
-/** Edits between two words, counting a swap of neighbours (cancle/cancel) as one. */
+/**
+ * Edits between two words, counting a swap of neighbours (cancle/cancel) as one.
+ *
+ * @example
+ * editDistance('cancle', 'cancel'); // 1
+ */
 export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
     Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),

@@ -29,10 +29,20 @@ export interface Lexicon {
   kinds: ReadonlyMap<string, PlatformKind>;
 }
 
-/** A command that can be said in a sentence. */
+/**
+ * A command that can be said in a sentence.
+ *
+ * @example
+ * const c: SpokenCommand = 'back'; // 「刚才选错了」
+ */
 export type SpokenCommand = (typeof SPOKEN_COMMANDS)[number];
 
-/** What a word means. */
+/**
+ * What a word means.
+ *
+ * @example
+ * const m: Meaning = { kind: 'slot', slot: 'membership', value: 'auto' }; // 「连续包月」
+ */
 export type Meaning =
   | { kind: 'platform'; id: string }
   | { kind: 'ambiguous'; ids: string[] }
@@ -41,10 +51,20 @@ export type Meaning =
   | { kind: 'slot'; slot: Slot; value: string }
   | { kind: 'ignore' };
 
-/** Words in one group compete when they overlap (the longer wins); different groups may overlap. */
+/**
+ * Words in one group compete when they overlap (the longer wins); different groups may overlap.
+ *
+ * @example
+ * const g: Group = 'entity'; // platforms and channels compete for the same words
+ */
 export type Group = 'entity' | 'intent' | 'ignore' | Slot;
 
-/** One word, compiled. */
+/**
+ * One word, compiled.
+ *
+ * @example
+ * lexicon.entries.find((e) => e.word === '退款')?.meaning; // { kind: 'intent', intent: 'refund' }
+ */
 export interface Entry {
   word: string;
   pattern: Pattern;
@@ -54,7 +74,12 @@ export interface Entry {
 
 const cache = new WeakMap<FlowBundle, Lexicon>();
 
-/** See {@link Lexicon}. */
+/**
+ * See {@link Lexicon}.
+ *
+ * @example
+ * lexiconFor(bundle) === lexiconFor(bundle); // true: built once per bundle
+ */
 export function lexiconFor(bundle: FlowBundle): Lexicon {
   const hit = cache.get(bundle);
   if (hit) return hit;
@@ -63,7 +88,12 @@ export function lexiconFor(bundle: FlowBundle): Lexicon {
   return lex;
 }
 
-/** Builds a {@link Lexicon} from the merged words and the catalogue. */
+/**
+ * Builds a {@link Lexicon} from the merged words and the catalogue.
+ *
+ * @example
+ * buildLexicon(bundle.understand, bundle.catalogue.list).pinyin.get('aqy'); // [<爱奇艺>]
+ */
 export function buildLexicon(
   cfg: UnderstandConfig,
   catalogue: readonly { id: string; kind: PlatformKind; name: Record<string, string>; aliases?: string[] }[],

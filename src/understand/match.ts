@@ -23,22 +23,42 @@ export const COMMANDS = [
   'mydata',
   'forget',
 ] as const;
-/** One of {@link COMMANDS}. */
+/**
+ * One of {@link COMMANDS}.
+ *
+ * @example
+ * const c: Command = 'forget';
+ */
 export type Command = (typeof COMMANDS)[number];
 
-/** What {@link understand} found. */
+/**
+ * What {@link understand} found.
+ *
+ * @example
+ * understand('第二个', ctx); // { kind: 'choice', id: <the second choice> }
+ */
 export type Understood =
   | { kind: 'command'; command: Command }
   | { kind: 'choice'; id: string }
   | { kind: 'text'; text: string };
 
-/** A choice with every string that selects it (labels in both languages, aliases). */
+/**
+ * A choice with every string that selects it (labels in both languages, aliases).
+ *
+ * @example
+ * const c: MatchableChoice = { id: 'wechatpay', words: ['微信支付', 'WeChat Pay', '微信'] };
+ */
 export interface MatchableChoice {
   id: string;
   words: readonly string[];
 }
 
-/** What the current question accepts. */
+/**
+ * What the current question accepts.
+ *
+ * @example
+ * understand('我是用微信付的', { choices, commandWords, partial: false }); // { kind: 'text', … }
+ */
 export interface MatchContext {
   choices: readonly MatchableChoice[];
   commandWords: Partial<Record<Command, readonly string[]>>;
@@ -65,7 +85,12 @@ const SLASH: Record<string, Command> = {
 
 const normalized = new Map<string, string>();
 
-/** Normalises for comparison: NFKC (full-width digits and letters), lower case, no edge punctuation or brackets. */
+/**
+ * Normalises for comparison: NFKC (full-width digits and letters), lower case, no edge punctuation or brackets.
+ *
+ * @example
+ * normalize('  ＡＢＣ。 '); // 'abc'
+ */
 export function normalize(s: string): string {
   // Labels and command words repeat on every message: remember them (what users type mostly does not).
   const hit = normalized.get(s);
@@ -88,7 +113,12 @@ function normalizeOnce(s: string): string {
     .trim();
 }
 
-/** See {@link Understood}. */
+/**
+ * See {@link Understood}.
+ *
+ * @example
+ * understand('最后一个', { choices, commandWords: {} }); // the last choice
+ */
 export function understand(input: string, ctx: MatchContext): Understood {
   const raw = input.trim();
   const slash = /^\/([a-z_]+)(?:@\w+)?(?:\s|$)/i.exec(raw);

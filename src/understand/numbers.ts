@@ -20,7 +20,12 @@ export function parseChineseNumber(s: string): number | undefined {
   return section(s);
 }
 
-/** Characters a numeral may contain. */
+/**
+ * Characters a numeral may contain.
+ *
+ * @example
+ * new RegExp(`^[${NUMERAL_CHARS}]+$`).test('一百二十八'); // true
+ */
 export const NUMERAL_CHARS = '0-9零〇一二两三四五六七八九十百千万';
 const NUMERAL = new RegExp(`^[${NUMERAL_CHARS}.]+$`);
 

@@ -16,18 +16,33 @@ export interface Pattern {
   weight: number;
 }
 
-/** A found pattern: `flat.slice(start, end)`. */
+/**
+ * A found pattern: `flat.slice(start, end)`.
+ *
+ * @example
+ * findPattern('我要退款', compilePattern('退款')!); // { start: 2, end: 4 }
+ */
 export interface Span {
   start: number;
   end: number;
 }
 
-/** How far apart the parts of a `*` phrase may be. */
+/**
+ * How far apart the parts of a `*` phrase may be.
+ *
+ * @example
+ * findPattern('先交一大笔莫名其妙的解冻费用才能退', compilePattern('先交*才能退')!); // found: within GAP
+ */
 export const GAP = 16;
 
 const ENDINGS = ['', 's', 'es', 'd', 'ed', 'ing', 'led', 'ling', 'al', 'n', 'lation', 'ation'];
 
-/** See {@link Pattern}; undefined when the keyword is empty after normalising. */
+/**
+ * See {@link Pattern}; undefined when the keyword is empty after normalising.
+ *
+ * @example
+ * compilePattern('Auto-Renew*取消')?.parts; // ['auto renew', '取消']
+ */
 export function compilePattern(word: string): Pattern | undefined {
   const parts = word
     .split('*')
@@ -37,7 +52,12 @@ export function compilePattern(word: string): Pattern | undefined {
   return { parts, weight: parts.reduce((n, p) => n + [...p].length, 0) };
 }
 
-/** The first place `pattern` occurs in `flat`, or undefined. */
+/**
+ * The first place `pattern` occurs in `flat`, or undefined.
+ *
+ * @example
+ * findPattern('i cancelled it', compilePattern('cancel')!); // { start: 2, end: 11 }
+ */
 export function findPattern(flat: string, pattern: Pattern, from = 0): Span | undefined {
   const [first, ...rest] = pattern.parts;
   if (first === undefined) return undefined;
@@ -66,7 +86,12 @@ export function findPattern(flat: string, pattern: Pattern, from = 0): Span | un
   return undefined;
 }
 
-/** Every non-overlapping place `pattern` occurs in `flat`. */
+/**
+ * Every non-overlapping place `pattern` occurs in `flat`.
+ *
+ * @example
+ * findAllPatterns('扣了又扣', compilePattern('扣')!).length; // 2
+ */
 export function findAllPatterns(flat: string, pattern: Pattern): Span[] {
   const out: Span[] = [];
   let from = 0;
@@ -102,6 +127,9 @@ const FILLERS = new Set([...'想要会再用被给把能去让']);
  * True when the word at `start` is negated: right after a Chinese negation word (a few fillers allowed;
  * 「是不是」「有没有」 are questions, not negations), or by an English one ending its clause's text before
  * the word, give or take one word ("don't want a refund").
+ *
+ * @example
+ * isNegated('我不想取消', 3, negationSet(['不想'])); // true
  */
 export function isNegated(flat: string, start: number, negations: NegationSet): boolean {
   const clauseStart = flat.lastIndexOf('|', start - 1) + 1;
@@ -124,13 +152,23 @@ export function isNegated(flat: string, start: number, negations: NegationSet): 
   return negations.latin.some((neg) => words.endsWith(` ${neg}`) || lastDropped.endsWith(` ${neg}`));
 }
 
-/** Negation words, split by script. */
+/**
+ * Negation words, split by script.
+ *
+ * @example
+ * negationSet(['没有', 'not']); // { han: ['没有'], latin: ['not'] }
+ */
 export interface NegationSet {
   han: string[];
   latin: string[];
 }
 
-/** Builds a {@link NegationSet} from the maintainers' list (longest first). */
+/**
+ * Builds a {@link NegationSet} from the maintainers' list (longest first).
+ *
+ * @example
+ * negationSet(['不', '不想']).han; // ['不想', '不'] (longest first)
+ */
 export function negationSet(words: readonly string[]): NegationSet {
   const flat = words.map(flatKeyword).filter(Boolean);
   const byLength = (a: string, b: string) => b.length - a.length;
