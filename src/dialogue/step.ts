@@ -202,10 +202,17 @@ function decide(
     if (moved) return moved;
   }
   if (text !== undefined) {
+    // Part of a label typed (「钱已经被扣了」) does what the label does, as before; then the sentence.
+    const ctx = matchContext(env, conv, offered);
+    const within = ctx.partial ? understand(text, { ...ctx, partial: 'within' }) : meaning;
+    if (within.kind === 'choice') {
+      const moved = conv.pending ? answerPending(env, conv, within.id) : choose(env, conv, within.id);
+      if (moved) return moved;
+    }
     const d = said && !said.empty ? freeTextDecision(env, conv, said, false) : undefined;
     if (d) return d;
     // A label or alias inside a sentence ("我是用微信付的" → 微信支付), when nothing more was understood.
-    const partial = understand(text, matchContext(env, conv, offered));
+    const partial = understand(text, ctx);
     if (partial.kind === 'choice') {
       const moved = conv.pending ? answerPending(env, conv, partial.id) : choose(env, conv, partial.id);
       if (moved) return moved;

@@ -62,8 +62,11 @@ export interface MatchableChoice {
 export interface MatchContext {
   choices: readonly MatchableChoice[];
   commandWords: Partial<Record<Command, readonly string[]>>;
-  /** Also a label inside the input, or the input inside one label (default true). */
-  partial?: boolean;
+  /**
+   * Partial matches: `true` (default) also takes the input inside one label (「微信」 → 微信支付) or a label
+   * inside the input (「我是用微信付的」); `'within'` only the first; `false` neither.
+   */
+  partial?: boolean | 'within';
 }
 
 const SLASH: Record<string, Command> = {
@@ -145,7 +148,7 @@ export function understand(input: string, ctx: MatchContext): Understood {
     const hits = ctx.choices.filter((c) =>
       c.words.some((w) => {
         const nw = normalize(w);
-        return nw.includes(n) || ([...nw].length >= 2 && n.includes(nw));
+        return nw.includes(n) || (ctx.partial !== 'within' && [...nw].length >= 2 && n.includes(nw));
       }),
     );
     if (hits.length === 1 && hits[0]) return { kind: 'choice', id: hits[0].id };

@@ -154,6 +154,14 @@ describe('free text in the dialogue', () => {
     expect(c.state()?.state).toBe('wrongful');
   });
 
+  it('part of a label typed does exactly what the label does (no jump, no check)', async () => {
+    const c = conversation();
+    await c.say('/start');
+    const r = await c.say('钱已经被扣了');
+    expect(r.text).toBe('钱是怎么被扣走的？');
+    expect(c.state()?.state).toBe('refund_start');
+  });
+
   it('typed labels, numbers and buttons work exactly as before, also while a check is open', async () => {
     const c = conversation();
     await c.say('/start');
