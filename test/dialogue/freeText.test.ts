@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/dialogue/types.ts';
 import { testApp } from '../support/app.ts';
+import { storedConversation } from '../support/storedConversation.ts';
 
 // Free text inside the pure step, through the real engine and a real SQLite file: what people type instead
 // of tapping is filled in, said back, and lands on the first question still open.
 const NOW = new Date('2026-11-25T04:00:00Z'); // Wednesday, noon in Shanghai
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
 });
 
-function conversation(langHint?: string) {
-  const t = testApp({}, { clock: () => NOW });
+async function conversation(langHint?: string) {
+  const t = await testApp({}, { clock: () => NOW });
   cleanups.push(t.cleanup);
   let n = 0;
   const send = async (input: { text?: string; choice?: string; turn?: number }): Promise<Reply[]> => {
@@ -26,14 +27,14 @@ function conversation(langHint?: string) {
     return replies;
   };
   const say = async (text: string) => (await send({ text })).at(-1) as Reply;
-  const state = () => t.app.store.load(t.app.engine.conversationOf('test', 'u'));
+  const state = () => storedConversation(t.app, 'test', 'u');
   return { send, say, state };
 }
 const ids = (r: Reply) => (r.choices ?? []).map((c) => c.id);
 
 describe('free text in the dialogue', () => {
   it('fills in a whole story, says it back in one line, and on "yes" jumps to the first open question', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     const check = await c.say('我在XX卡盟买的钻石会员被自动扣了30块');
     expect(check.text).toBe(
@@ -56,7 +57,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('"change" keeps nothing it guessed and asks the question it was at, without the whole welcome', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     const check = await c.say('爱奇艺');
     expect(check.text).toBe('我理解为：爱奇艺 VIP，想取消——对吗？');
@@ -68,7 +69,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('takes one clear answer to the current question at once, with a one-line echo', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     await c.say('1');
     await c.say('爱奇艺'); // an alias: a label, as before
@@ -79,7 +80,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('asks which platform when a word could mean several, with "other"', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     const which = await c.say('腾讯的会员被扣钱了');
     expect(which.text).toBe('我理解为：被扣了钱想要回来。你说的是哪一个？');
@@ -91,7 +92,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('"other" at the platform check goes back to the question, changing nothing', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     await c.say('1');
     // (「腾讯」 alone is a catalogue alias of 腾讯视频 and picks it at this question, as before.)
@@ -104,7 +105,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('takes a correction while checking ("不对，是腾讯视频") and keeps the rest', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     await c.say('爱奇艺自动续费扣了我25');
     const again = await c.say('不对，是腾讯视频');
@@ -112,7 +113,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('goes straight to the red-flag advice from any step, before anything else', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     await c.say('1');
     await c.say('1');
@@ -123,7 +124,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('answers what it does not understand with one short line and the current question only', async () => {
-    const c = conversation();
+    const c = await conversation();
     const welcome = await c.say('/start');
     expect(welcome.text).toContain('我不是任何商家或平台的客服');
     const r = await c.say('随便说点什么');
@@ -134,7 +135,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('greets a first message that tells the story with the introduction and the check', async () => {
-    const c = conversation();
+    const c = await conversation();
     const first = await c.say('客服不理我');
     expect(first.text).toContain('我不是任何商家或平台的客服');
     expect(first.text.endsWith('我理解为：客服没回应——对吗？')).toBe(true);
@@ -144,7 +145,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('speaks English back in English', async () => {
-    const c = conversation('en');
+    const c = await conversation('en');
     const first = await c.say('iQIYI charged me again without telling me');
     expect(first.text).toContain(
       'I understood: iQIYI VIP, no reminder before the charge, money was taken and you want it back. Is that right?',
@@ -155,7 +156,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('part of a label typed does exactly what the label does (no jump, no check)', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     const r = await c.say('钱已经被扣了');
     expect(r.text).toBe('钱是怎么被扣走的？');
@@ -163,7 +164,7 @@ describe('free text in the dialogue', () => {
   });
 
   it('typed labels, numbers and buttons work exactly as before, also while a check is open', async () => {
-    const c = conversation();
+    const c = await conversation();
     await c.say('/start');
     expect((await c.say('取消会员 / 自动续费')).text).toContain('会员是在哪里买的');
     const check = await c.say('爱奇艺连续包月');
@@ -176,13 +177,13 @@ describe('free text in the dialogue', () => {
 });
 
 describe('free text at the fact questions', () => {
-  async function atMerchant(c: ReturnType<typeof conversation>) {
+  async function atMerchant(c: Awaited<ReturnType<typeof conversation>>) {
     for (const t of ['/start', '2', '1', '1', '2', '1', '1']) await c.say(t);
     expect(c.state()?.state).toBe('fact_merchant');
   }
 
   it('the engine\'s own choices win: 「1」 at the merchant question is "skip", never a name', async () => {
-    const c = conversation();
+    const c = await conversation();
     await atMerchant(c);
     const r = await c.say('1');
     expect(r.text).toContain('网站的网址是什么？');
@@ -190,7 +191,7 @@ describe('free text at the fact questions', () => {
   });
 
   it('「无」「没有」 "none" skip; dates and amounts are taken as people say them', async () => {
-    const c = conversation();
+    const c = await conversation();
     await atMerchant(c);
     await c.say('某某卡盟');
     await c.say('无');
@@ -206,7 +207,7 @@ describe('free text at the fact questions', () => {
   });
 
   it('a number that is not a choice is still a fact, and a refused fact changes nothing', async () => {
-    const c = conversation();
+    const c = await conversation();
     await atMerchant(c);
     const r = await c.say('12');
     expect(r.text).toContain('这看起来不像商家的名字');
@@ -214,7 +215,7 @@ describe('free text at the fact questions', () => {
   });
 
   it('facts told in one sentence are kept, and their questions skipped', async () => {
-    const c = conversation();
+    const c = await conversation();
     await atMerchant(c);
     await c.say('某某卡盟');
     await c.say('无');

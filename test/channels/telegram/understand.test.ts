@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Inbound } from '../../../src/dialogue/types.ts';
+import { storedConversation } from '../../support/storedConversation.ts';
 import { SAMPLE_NOW, UNDERSTAND_SAMPLES } from '../../support/understandSamples.ts';
 import { choiceIds, type Harness, startHarness } from './telegramHarness.ts';
 
 // Issue 11 through Telegram: the grammY bot against the fake Bot API on loopback, a real app and SQLite.
-// The engine is wrapped only to stamp each message with the samples' "now" (Inbound.at).
+// The engine is wrapped only to stamp each message with the samples' "now" (Inbound.at); everything else
+// is the engine's own (inherited).
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
-    wrap: (engine) => ({
-      handle: (inbound) => engine.handle({ ...inbound, at: SAMPLE_NOW }),
-      conversationOf: (channel, userId) => engine.conversationOf(channel, userId),
-    }),
+    wrap: (engine) =>
+      Object.assign(Object.create(engine) as typeof engine, {
+        handle: (inbound: Inbound) => engine.handle({ ...inbound, at: SAMPLE_NOW }),
+      }),
   });
 });
 afterAll(async () => {
@@ -18,7 +21,7 @@ afterAll(async () => {
 });
 
 const code = (lang: string) => (lang === 'en' ? 'en' : 'zh-hans');
-const stateOf = (chatId: number) => h.app.store.load(h.app.engine.conversationOf('telegram', String(chatId)));
+const stateOf = (chatId: number) => storedConversation(h.app, 'telegram', String(chatId));
 
 describe('Telegram: typed sentences land on the right step', () => {
   for (const [i, s] of UNDERSTAND_SAMPLES.entries()) {

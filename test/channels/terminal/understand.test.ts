@@ -2,12 +2,15 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTerminalChat } from '../../../src/channels/terminal/chat.ts';
 import { testApp } from '../../support/app.ts';
+import { storedConversation } from '../../support/storedConversation.ts';
 import { SAMPLE_NOW, UNDERSTAND_SAMPLES } from '../../support/understandSamples.ts';
 
 // Issue 11 through the terminal channel: its real chat loop (the one `npm run chat` runs) over a real
 // SQLite file, each sample conversation typed line by line.
-const t = testApp({}, { clock: () => SAMPLE_NOW });
-afterAll(() => t.cleanup());
+const t = await testApp({}, { clock: () => SAMPLE_NOW });
+afterAll(async () => {
+  await t.cleanup();
+});
 
 /** Types each line after the previous reply arrived; returns every reply block and the last one. */
 async function run(user: string, lang: string, lines: string[]): Promise<{ all: string; last: string }> {
@@ -35,7 +38,7 @@ describe('terminal: typed sentences land on the right step', () => {
       const user = `terminal-${i}`;
       const { last } = await run(user, s.lang, s.say);
       expect(last).toContain(s.shows);
-      const conv = t.app.store.load(t.app.engine.conversationOf('terminal', user));
+      const conv = storedConversation(t.app, 'terminal', user);
       expect(conv?.state).toBe(s.state);
       if (s.platform) expect(conv?.ctx.platform).toBe(s.platform);
       for (const [k, v] of Object.entries(s.fields ?? {})) expect(conv?.ctx.fields[k], k).toBe(v);

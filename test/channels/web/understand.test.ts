@@ -4,12 +4,13 @@ import type { ChatResponse } from '../../../src/channels/web/chatRequest.ts';
 import { WEB_CHANNEL } from '../../../src/channels/web/session.ts';
 import { buildServer } from '../../../src/server.ts';
 import { testApp } from '../../support/app.ts';
+import { storedConversation } from '../../support/storedConversation.ts';
 import { SAMPLE_NOW, UNDERSTAND_SAMPLES } from '../../support/understandSamples.ts';
 import { chat, nextId, postChat, press, sessionCookieOf } from './harness.ts';
 
 // Issue 11 through the web channel: POST /api/chat on the real server (cookie session, JSON contract),
 // with the clock fixed so that 昨天 and 上个月15号 have one answer.
-const t = testApp({ RATE_LIMIT_PER_MINUTE: '10000' }, { clock: () => SAMPLE_NOW });
+const t = await testApp({ RATE_LIMIT_PER_MINUTE: '10000' }, { clock: () => SAMPLE_NOW });
 let server: FastifyInstance;
 beforeAll(async () => {
   server = buildServer(t.app);
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  t.cleanup();
+  await t.cleanup();
 });
 
 async function open(lang: string): Promise<{ cookie: string; first: ChatResponse }> {
@@ -29,8 +30,7 @@ async function open(lang: string): Promise<{ cookie: string; first: ChatResponse
   return { cookie, first: res.json() as ChatResponse };
 }
 
-const stateOf = (cookie: string) =>
-  t.app.store.load(t.app.engine.conversationOf(WEB_CHANNEL, cookie.split('=')[1] ?? ''));
+const stateOf = (cookie: string) => storedConversation(t.app, WEB_CHANNEL, cookie.split('=')[1] ?? '');
 
 describe('web: typed sentences land on the right step', () => {
   for (const s of UNDERSTAND_SAMPLES) {
