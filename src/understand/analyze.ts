@@ -1,8 +1,9 @@
 import type { FactKey, Intent, Slot } from '../flows/schema.ts';
 import { DEFAULT_TIME_ZONE } from './dates.ts';
+import type { Entry, SpokenCommand } from './entry.ts';
 import { extractFacts } from './facts.ts';
 import { SURE_SCORE, UNSURE_SCORE } from './fuzzy.ts';
-import type { Entry, Lexicon, SpokenCommand } from './lexicon.ts';
+import type { Lexicon } from './lexicon.ts';
 import { findAllPatterns, isNegated } from './patterns.ts';
 import { isWordChar, prepareText } from './text.ts';
 

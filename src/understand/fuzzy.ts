@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { pinyin } from 'pinyin-pro';
-import type { Entry } from './lexicon.ts';
+import type { Entry } from './entry.ts';
 import { flatKeyword, hasHan } from './text.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { pinyin } from 'pinyin-pro';
 import type { FlowBundle } from '../flows/bundle.ts';
-import type { Intent, PlatformKind, Slot, SPOKEN_COMMANDS } from '../flows/schema.ts';
+import type { Intent, PlatformKind, Slot } from '../flows/schema.ts';
 import type { UnderstandConfig } from './config.ts';
+import type { Entry, Group, Meaning, SpokenCommand } from './entry.ts';
 import { FuzzyIndex } from './fuzzy.ts';
 import { compilePattern, type NegationSet, negationSet, type Pattern } from './patterns.ts';
 import { flatKeyword, hasHan } from './text.ts';
@@ -27,49 +28,6 @@ export interface Lexicon {
   /** Refusals (不想, don't want): they cancel intents and commands only. */
   wishNegations: NegationSet;
   kinds: ReadonlyMap<string, PlatformKind>;
-}
-
-/**
- * A command that can be said in a sentence.
- *
- * @example
- * const c: SpokenCommand = 'back'; // 「刚才选错了」
- */
-export type SpokenCommand = (typeof SPOKEN_COMMANDS)[number];
-
-/**
- * What a word means.
- *
- * @example
- * const m: Meaning = { kind: 'slot', slot: 'membership', value: 'auto' }; // 「连续包月」
- */
-export type Meaning =
-  | { kind: 'platform'; id: string }
-  | { kind: 'ambiguous'; ids: string[] }
-  | { kind: 'intent'; intent: Intent }
-  | { kind: 'command'; command: SpokenCommand }
-  | { kind: 'slot'; slot: Slot; value: string }
-  | { kind: 'ignore' };
-
-/**
- * Words in one group compete when they overlap (the longer wins); different groups may overlap.
- *
- * @example
- * const g: Group = 'entity'; // platforms and channels compete for the same words
- */
-export type Group = 'entity' | 'intent' | 'ignore' | Slot;
-
-/**
- * One word, compiled.
- *
- * @example
- * lexicon.entries.find((e) => e.word === '退款')?.meaning; // { kind: 'intent', intent: 'refund' }
- */
-export interface Entry {
-  word: string;
-  pattern: Pattern;
-  meaning: Meaning;
-  group: Group;
 }
 
 const cache = new WeakMap<FlowBundle, Lexicon>();
