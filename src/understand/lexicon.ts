@@ -4,7 +4,7 @@ import type { Intent, PlatformKind, Slot } from '../flows/schema.ts';
 import type { UnderstandConfig } from './config.ts';
 import type { Entry, Group, Meaning, SpokenCommand } from './entry.ts';
 import { FuzzyIndex } from './fuzzy.ts';
-import { compilePattern, type NegationSet, negationSet, type Pattern } from './patterns.ts';
+import { compilePattern, type NegationSet, negationSet } from './patterns.ts';
 import { flatKeyword, hasHan } from './text.ts';
 
 /**
