@@ -5,9 +5,10 @@
  *
  * Targets (exit 1 when one is missed): see TARGETS below and bench/README.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { ConversationState } from '../src/dialogue/conversation.ts';
@@ -26,6 +27,8 @@ const TARGETS = {
   receiptPerIssue: 250,
   /** Heap after 2,000 more finished conversations, relative to the heap after a warm-up (a leak shows here). */
   heapGrowth: 1.5,
+  /** Median time free-text understanding adds to the pure step, per message, in microseconds (issue 11). */
+  understandAddedUs: 500,
 };
 
 const PATH = ['/start', '1', '1', '1', '1', '1', '成功了', '没有了，结束'];
@@ -84,6 +87,25 @@ try {
     }, 300) /
     (PATH.length - 1);
 
+  // Understanding: the pure step on each labelled free-text message (test/understand/*.yaml) from the first
+  // question, against the same step answering "1"; the median difference is what understanding adds.
+  const texts = ['utterances.yaml', 'holdout.yaml'].flatMap((f) =>
+    (
+      parse(readFileSync(join(ROOT, 'test', 'understand', f), 'utf8')) as { utterances: { t: unknown }[] }
+    ).utterances.map((u) => String(u.t)),
+  );
+  const atStart = step(
+    env,
+    undefined,
+    { channel: 'b', userId: 'u', messageId: 's', text: '/start' },
+    new Date(),
+  ).conv;
+  const stepWith = (text: string) =>
+    time(() => step(env, atStart, { channel: 'b', userId: 'u', messageId: 'x', text }, new Date()), 20);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+  const labelNs = median(Array.from({ length: 50 }, () => stepWith('1')));
+  const understandNs = median(texts.map(stepWith)) - labelNs;
+
   // Receipt issue: the last message of each conversation, timed alone (median of 200).
   const receiptTimes: number[] = [];
   for (let r = 0; r < 200; r += 1) {
@@ -121,6 +143,11 @@ try {
       `${what.padEnd(54)} ${(ns / 1000).toFixed(1).padStart(8)} µs ${ratio.toFixed(1).padStart(10)} ≤ ${target}${miss ? '  MISSED' : ''}`,
     );
   }
+  const understandMiss = understandNs / 1000 > TARGETS.understandAddedUs;
+  failed ||= understandMiss;
+  console.log(
+    `${`understanding added per free-text message (median of ${texts.length})`.padEnd(54)} ${(understandNs / 1000).toFixed(1).padStart(8)} µs ${''.padStart(10)} ≤ ${TARGETS.understandAddedUs} µs${understandMiss ? '  MISSED' : ''}`,
+  );
   const heapMiss = heapGrowth > TARGETS.heapGrowth;
   failed ||= heapMiss;
   console.log(

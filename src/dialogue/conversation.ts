@@ -30,6 +30,20 @@ export interface ConversationState {
   shown: ShownSteps[];
   /** Set while "forget me" waits for its confirmation. */
   confirmForget?: boolean;
+  /** Set while the guide checks what it understood from free text (see dialogue/freeText.ts). */
+  pending?: PendingUnderstanding;
+}
+
+/**
+ * What free text said, waiting for the user's "yes" (`confirm`) or for them to pick the platform they
+ * meant (`pick`, with `candidates`). Slot values by slot name, facts by fact key.
+ */
+export interface PendingUnderstanding {
+  kind: 'confirm' | 'pick';
+  answers: Record<string, string>;
+  facts: Record<string, string>;
+  intent?: string;
+  candidates?: string[];
 }
 
 /**

@@ -46,4 +46,6 @@ export interface Decision {
   only?: string;
   /** A button press from a question that has moved on (the reply says so; nothing was answered). */
   stale?: boolean;
+  /** Show only the question, not what the state says before it (after input that was not understood). */
+  askOnly?: boolean;
 }

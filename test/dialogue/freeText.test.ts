@@ -1,0 +1,231 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/dialogue/types.ts';
+import { testApp } from '../support/app.ts';
+import { storedConversation } from '../support/storedConversation.ts';
+
+// Free text inside the pure step, through the real engine and a real SQLite file: what people type instead
+// of tapping is filled in, said back, and lands on the first question still open.
+const NOW = new Date('2026-11-25T04:00:00Z'); // Wednesday, noon in Shanghai
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function conversation(langHint?: string) {
+  const t = await testApp({}, { clock: () => NOW });
+  cleanups.push(t.cleanup);
+  let n = 0;
+  const send = async (input: { text?: string; choice?: string; turn?: number }): Promise<Reply[]> => {
+    n += 1;
+    const { replies } = await t.app.engine.handle({
+      channel: 'test',
+      userId: 'u',
+      messageId: `m${n}`,
+      ...(langHint ? { langHint } : {}),
+      ...input,
+    });
+    return replies;
+  };
+  const say = async (text: string) => (await send({ text })).at(-1) as Reply;
+  const state = () => storedConversation(t.app, 'test', 'u');
+  return { send, say, state };
+}
+const ids = (r: Reply) => (r.choices ?? []).map((c) => c.id);
+
+describe('free text in the dialogue', () => {
+  it('fills in a whole story, says it back in one line, and on "yes" jumps to the first open question', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    const check = await c.say('我在XX卡盟买的钻石会员被自动扣了30块');
+    expect(check.text).toBe(
+      '我理解为：卡盟网站，自动续费，被扣了钱想要回来，金额 30.00 CNY，商家 XX卡盟——对吗？',
+    );
+    expect(ids(check)).toEqual(['_yes', '_change']);
+    expect(c.state()?.state).toBe('welcome');
+    const next = await c.say('对');
+    expect(next.text).toContain('有没有用显著的方式提醒过你');
+    const s = c.state();
+    expect(s?.state).toBe('notice_q');
+    expect(s?.ctx.platform).toBe('kamen');
+    expect(s?.ctx.fields).toMatchObject({
+      deduction: 'auto',
+      fact_amount: '30.00 CNY',
+      fact_merchant: 'XX卡盟',
+    });
+    // "back" goes through the questions that were answered for the user.
+    expect((await c.say('返回')).text).toContain('钱是怎么被扣走的？');
+  });
+
+  it('"change" keeps nothing it guessed and asks the question it was at, without the whole welcome', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    const check = await c.say('爱奇艺');
+    expect(check.text).toBe('我理解为：爱奇艺 VIP，想取消——对吗？');
+    const back = await c.send({ choice: '_change', turn: check.turn });
+    const last = back.at(-1) as Reply;
+    expect(last.text).toBe('好的，不按我猜的来，我们一步步选：\n\n你想做什么？');
+    expect(ids(last)).toEqual(['cancel', 'refund', 'redflag']);
+    expect(c.state()?.ctx.platform).toBeNull();
+  });
+
+  it('takes one clear answer to the current question at once, with a one-line echo', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('1');
+    await c.say('爱奇艺'); // an alias: a label, as before
+    const channel = await c.say('连续包月的那种');
+    expect(channel.text.startsWith('好的：自动续费。\n\n')).toBe(true);
+    expect(channel.text).toContain('你想先试哪种方式？');
+    expect(c.state()?.ctx.fields.membership).toBe('auto');
+  });
+
+  it('asks which platform when a word could mean several, with "other"', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    const which = await c.say('腾讯的会员被扣钱了');
+    expect(which.text).toBe('我理解为：被扣了钱想要回来。你说的是哪一个？');
+    expect(which.choices?.map((x) => x.label)).toEqual(['腾讯视频 VIP', 'QQ 会员', '都不是']);
+    const picked = await c.say('1');
+    expect(picked.text).toContain('好的：腾讯视频 VIP，被扣了钱想要回来。');
+    expect(c.state()?.ctx.platform).toBe('tencent_video');
+    expect(c.state()?.state).toBe('notice_q');
+  });
+
+  it('"other" at the platform check goes back to the question, changing nothing', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('1');
+    // (「腾讯」 alone is a catalogue alias of 腾讯视频 and picks it at this question, as before.)
+    const which = await c.say('腾讯家的会员');
+    expect(ids(which)).toEqual(['tencent_video', 'qq', '_other']);
+    const other = await c.say('都不是');
+    expect(other.text).toContain('会员是在哪里买的');
+    expect(c.state()?.state).toBe('platform');
+    expect(c.state()?.pending).toBeUndefined();
+  });
+
+  it('takes a correction while checking ("不对，是腾讯视频") and keeps the rest', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('爱奇艺自动续费扣了我25');
+    const again = await c.say('不对，是腾讯视频');
+    expect(again.text).toBe('我理解为：腾讯视频 VIP，自动续费，被扣了钱想要回来，金额 25.00 CNY——对吗？');
+  });
+
+  it('goes straight to the red-flag advice from any step, before anything else', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('1');
+    await c.say('1');
+    const r = await c.say('网站打不开了，客服说要先交解冻费才能退款');
+    expect(r.text).toContain('诈骗的迹象');
+    expect(r.text).toContain('真正的退款不需要你先付钱');
+    expect(c.state()?.state).toBe('redflag_fees');
+  });
+
+  it('answers what it does not understand with one short line and the current question only', async () => {
+    const c = await conversation();
+    const welcome = await c.say('/start');
+    expect(welcome.text).toContain('我不是任何商家或平台的客服');
+    const r = await c.say('随便说点什么');
+    expect(r.text).toBe(
+      '没太明白。我可以帮你取消会员、要回被扣的钱、识别诈骗——直接说发生了什么就行（比如「爱奇艺自动续费扣了我30块」），也可以回复选项前的数字。\n\n你想做什么？',
+    );
+    expect(ids(r)).toEqual(['cancel', 'refund', 'redflag']);
+  });
+
+  it('greets a first message that tells the story with the introduction and the check', async () => {
+    const c = await conversation();
+    const first = await c.say('客服不理我');
+    expect(first.text).toContain('我不是任何商家或平台的客服');
+    expect(first.text.endsWith('我理解为：客服没回应——对吗？')).toBe(true);
+    const advice = await c.say('是的');
+    expect(advice.text).toContain('客服没回应、排队太久时');
+    expect(c.state()?.state).toBe('blocked_noanswer');
+  });
+
+  it('speaks English back in English', async () => {
+    const c = await conversation('en');
+    const first = await c.say('iQIYI charged me again without telling me');
+    expect(first.text).toContain(
+      'I understood: iQIYI VIP, no reminder before the charge, money was taken and you want it back. Is that right?',
+    );
+    const next = await c.say('yes');
+    expect(next.text).toContain('you can claim that money back');
+    expect(c.state()?.state).toBe('wrongful');
+  });
+
+  it('part of a label typed does exactly what the label does (no jump, no check)', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    const r = await c.say('钱已经被扣了');
+    expect(r.text).toBe('钱是怎么被扣走的？');
+    expect(c.state()?.state).toBe('refund_start');
+  });
+
+  it('typed labels, numbers and buttons work exactly as before, also while a check is open', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    expect((await c.say('取消会员 / 自动续费')).text).toContain('会员是在哪里买的');
+    const check = await c.say('爱奇艺连续包月');
+    expect(ids(check)).toEqual(['_yes', '_change']);
+    const stale = await c.send({ choice: 'kamen', turn: (check.turn ?? 0) - 1 });
+    expect((stale.at(-1) as Reply).text).toContain('已经过去了');
+    expect((stale.at(-1) as Reply).text).toContain('我理解为：爱奇艺 VIP，自动续费');
+    expect((await c.say('返回')).text).toContain('你想做什么？');
+  });
+});
+
+describe('free text at the fact questions', () => {
+  async function atMerchant(c: Awaited<ReturnType<typeof conversation>>) {
+    for (const t of ['/start', '2', '1', '1', '2', '1', '1']) await c.say(t);
+    expect(c.state()?.state).toBe('fact_merchant');
+  }
+
+  it('the engine\'s own choices win: 「1」 at the merchant question is "skip", never a name', async () => {
+    const c = await conversation();
+    await atMerchant(c);
+    const r = await c.say('1');
+    expect(r.text).toContain('网站的网址是什么？');
+    expect(c.state()?.ctx.fields.fact_merchant).toBeUndefined();
+  });
+
+  it('「无」「没有」 "none" skip; dates and amounts are taken as people say them', async () => {
+    const c = await conversation();
+    await atMerchant(c);
+    await c.say('某某卡盟');
+    await c.say('无');
+    expect((await c.say('没有')).text).toContain('被扣了多少钱？');
+    await c.say('十九块八');
+    expect((await c.say('上个月15号')).text).toContain('工单号');
+    expect(c.state()?.ctx.fields).toMatchObject({
+      fact_amount: '19.80 CNY',
+      fact_date: '2026-10-15',
+      fact_merchant: '某某卡盟',
+    });
+    expect(c.state()?.ctx.fields.fact_url).toBeUndefined();
+  });
+
+  it('a number that is not a choice is still a fact, and a refused fact changes nothing', async () => {
+    const c = await conversation();
+    await atMerchant(c);
+    const r = await c.say('12');
+    expect(r.text).toContain('这看起来不像商家的名字');
+    expect(c.state()?.state).toBe('fact_merchant');
+  });
+
+  it('facts told in one sentence are kept, and their questions skipped', async () => {
+    const c = await conversation();
+    await atMerchant(c);
+    await c.say('某某卡盟');
+    await c.say('无');
+    const r = await c.say('订单号A2026110301，11月15日扣了30元');
+    expect(r.text).toContain('工单号');
+    expect(c.state()?.state).toBe('fact_ticket');
+    expect(c.state()?.ctx.fields).toMatchObject({
+      fact_order: 'A2026110301',
+      fact_amount: '30.00 CNY',
+      fact_date: '2026-11-15',
+    });
+  });
+});
