@@ -1,6 +1,7 @@
 import type { FactKey } from '../flows/schema.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Analysis } from '../understand/analyze.ts';
+import { SUMMARY_SILENT, SUMMARY_SLOTS } from '../understand/config.ts';
 import { ENGINE_CHOICES } from './choices.ts';
 import type { ConversationState, PendingUnderstanding } from './conversation.ts';
 import type { Decision, StepEnv } from './decision.ts';
@@ -159,13 +160,9 @@ export function summary(
   // A blocking reason says it all: no "stuck", and no "customer service" when that is the reason.
   const reason = answers.reason;
   const aboutSupport = reason === 'noanswer' || reason === 'refuses';
-  for (const slot of ['membership', 'channel', 'reason', 'notice', 'use', 'outcome'] as const) {
+  for (const slot of SUMMARY_SLOTS) {
     const v = answers[slot];
-    if (
-      !v ||
-      (slot === 'outcome' && v === 'blocked') ||
-      (slot === 'channel' && v === 'support' && aboutSupport)
-    )
+    if (!v || SUMMARY_SILENT[slot]?.includes(v) || (slot === 'channel' && v === 'support' && aboutSupport))
       continue;
     parts.push(say(`${slot}.${v}`));
   }

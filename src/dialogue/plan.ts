@@ -12,11 +12,14 @@ import type { StepEnv } from './decision.ts';
  * `understand:`): fill in the platform, membership and facts; start at the current question if it is one
  * of those answered (and leads where the stated wish starts), else where the wish starts; then answer each
  * question whose slot was understood, through the compiled machine, and stop at the first one still open.
- * Pure.
+ * What no question took yet is kept (`conv.understood`) and answers its question when the dialogue gets
+ * there, so 「没提醒就扣了」 said before the question about how the renewal was switched on is not asked
+ * again after it. Pure.
  *
  * @example
- * const plan = planMove(env, conv, { goal: 'refund', deduction: 'auto', notice: 'no' }, {}, 'wrongful');
- * plan?.conv.state; // 'wrongful' (welcome → refund_start → notice_q → wrongful)
+ * const plan = planMove(env, conv, { platform: 'iqiyi', goal: 'refund', deduction: 'auto', notice: 'no' }, {}, 'wrongful');
+ * plan?.conv.state; // 'optin_q' (welcome → refund_start → refund_how → optin_q)
+ * plan?.conv.understood; // { notice: 'no' }: answers notice_q, the question after this one
  */
 export interface Plan {
   conv: ConversationState;
@@ -77,13 +80,20 @@ export function planMove(
   const asks = bundle.understand.asks;
   const filled = fill(env, conv, answers, facts);
   const target = answers.danger ? bundle.commands.redflag : bundle.understand.intents[intent as Intent];
-  const here = walk(env, filled, answers);
+  const here = settle(env, filled);
+  const plan = (walked: Walked, jumped: boolean, acted: Answers): Plan => ({
+    conv: keepForLater(env, walked.conv),
+    moved: true,
+    // Only what this message said counts as used (an answer remembered from before may be taken too).
+    used: walked.used.filter((slot) => acted[slot] !== undefined),
+    jumped,
+    answers: acted,
+  });
   if (target && target !== conv.state && !here.passed.includes(target)) {
     if (!bundle.states[target]) return undefined;
-    const there = walk(env, jump(filled, target, filled.ctx), answers);
-    return { ...there, moved: true, jumped: true, answers };
+    return plan(settle(env, jump(filled, target, filled.ctx)), true, answers);
   }
-  if (here.used.length > 0) return { ...here, moved: true, jumped: false, answers };
+  if (here.used.length > 0) return plan(here, false, answers);
   // A platform (or membership, channel) alone at the first question means "cancel".
   if (
     asks[conv.state] === 'goal' &&
@@ -91,45 +101,79 @@ export function planMove(
     (answers.platform || answers.membership || answers.channel)
   ) {
     const assumed = { ...answers, goal: 'cancel' };
-    const cancel = walk(env, filled, assumed);
-    if (cancel.used.length > 0) return { ...cancel, moved: true, jumped: false, answers: assumed };
+    const cancel = settle(env, fill(env, conv, assumed, facts));
+    if (cancel.used.length > 0) return plan(cancel, false, assumed);
   }
   return undefined;
 }
 
-/** Writes the facts, the platform and the membership said into the context (they hold whatever the path). */
+/**
+ * Slots never kept for later: the goal is the first question's (a stated wish jumps instead), and the
+ * platform is in the context already (its questions offer it as 「还是「X」」).
+ */
+const NOT_KEPT = new Set(['goal', 'platform']);
+
+/**
+ * Writes the facts, the platform and the membership said into the context (they hold whatever the path),
+ * and everything said into the answers remembered for later questions (newer over older).
+ */
 function fill(
   env: StepEnv,
   conv: ConversationState,
   answers: Answers,
   facts: Partial<Record<FactKey, string>>,
-) {
+): ConversationState {
   let ctx: FlowContext = { ...conv.ctx, fields: { ...conv.ctx.fields } };
   for (const [key, value] of Object.entries(facts)) if (value) ctx.fields[`fact_${key}`] = value;
   if (answers.platform && !ctx.platform && env.bundle.catalogue.byId.has(answers.platform))
     ctx = applyPick(ctx, 'platforms', answers.platform);
   if (answers.membership && !ctx.fields.membership) ctx.fields.membership = answers.membership;
-  return { ...conv, ctx };
+  return { ...conv, ctx, understood: { ...conv.understood, ...answers } };
 }
 
-/** Answers questions from `conv` on while their slot was understood; known facts are skipped too. */
-function walk(env: StepEnv, start: ConversationState, answers: Answers) {
-  const asks = env.bundle.understand.asks;
-  let conv = start;
-  const used: string[] = [];
-  const passed: string[] = [start.state];
-  for (let i = 0; i < 16; i += 1) {
-    const slot = asks[conv.state];
-    const value = slot ? answers[slot] : undefined;
-    if (!slot || value === undefined || used.includes(slot)) break;
-    const event = eventFor(env, conv, slot, value);
-    const next = event ? moveBy(env, conv, event) : undefined;
-    if (!next) break;
-    conv = next;
-    used.push(slot);
-    passed.push(conv.state);
+/** After a plan: what no question took yet is kept for the questions ahead, except {@link NOT_KEPT}. */
+function keepForLater(env: StepEnv, conv: ConversationState): ConversationState {
+  const asked = new Set<string>(Object.values(env.bundle.understand.asks));
+  const kept = Object.entries(conv.understood ?? {}).filter(
+    ([slot]) => !NOT_KEPT.has(slot) && asked.has(slot),
+  );
+  const { understood: _all, ...rest } = conv;
+  return kept.length ? { ...rest, understood: Object.fromEntries(kept) } : rest;
+}
+
+/** Where a move ended, the slots that answered questions on the way, and every state it stood at. */
+interface Walked {
+  conv: ConversationState;
+  used: string[];
+  passed: string[];
+}
+
+/** Deep enough for any chain of answered questions; a guard against a flow that loops through answers. */
+const MAX_CHAIN = 32;
+
+/**
+ * At a question just reached (or the current one): a fact already known, or an answer remembered from free
+ * text (`conv.understood`), answers it at once and the move goes on. A remembered answer is offered once:
+ * taken, or dropped when no choice of this question fits it.
+ */
+function settle(env: StepEnv, conv: ConversationState, depth = 0): Walked {
+  const stay: Walked = { conv, used: [], passed: [conv.state] };
+  if (depth >= MAX_CHAIN) return stay;
+  const fact = env.bundle.states[conv.state]?.fact;
+  const known = fact ? conv.ctx.fields[`fact_${fact}`] : undefined;
+  if (known !== undefined) {
+    const next = advance(env, conv, { type: 'fact', value: known }, depth);
+    return next ? { ...next, passed: [conv.state, ...next.passed] } : stay;
   }
-  return { conv, used, passed };
+  const slot = env.bundle.understand.asks[conv.state];
+  const value = slot ? conv.understood?.[slot] : undefined;
+  if (slot === undefined || value === undefined) return stay;
+  const { [slot]: _taken, ...others } = conv.understood ?? {};
+  const rest: ConversationState = { ...conv, understood: others };
+  const event = eventFor(env, rest, slot, value);
+  const next = event ? advance(env, rest, event, depth) : undefined;
+  if (!next) return { ...stay, conv: rest };
+  return { conv: next.conv, used: [slot, ...next.used], passed: [conv.state, ...next.passed] };
 }
 
 /** The event that answers `slot` = `value` at the current question, if one of its choices does. */
@@ -146,9 +190,24 @@ function eventFor(env: StepEnv, conv: ConversationState, slot: string, value: st
   return choice ? chooseEvent(choice.id) : undefined;
 }
 
+/** One event through the compiled machine, then {@link settle} at the question reached. */
+function advance(env: StepEnv, conv: ConversationState, event: FlowEvent, depth: number): Walked | undefined {
+  const { machine } = env.bundle;
+  const snapshot = machine.resolveState({ value: conv.state, context: conv.ctx });
+  const [next] = transition(machine, snapshot, event);
+  if (next.status === 'error')
+    throw new Error(`flow transition failed in state ${conv.state}: ${String(next.error)}`);
+  const value = String(next.value);
+  const ctx = next.context as FlowContext;
+  if (value === conv.state && JSON.stringify(ctx) === JSON.stringify(conv.ctx)) return undefined;
+  return settle(env, jump(conv, value, ctx), depth + 1);
+}
+
 /**
- * Sends an event through the compiled machine (undefined when it refuses), then skips fact questions whose
- * answer is already known (told in an earlier sentence), so nobody is asked twice.
+ * Sends an event through the compiled machine (undefined when it refuses), then answers the questions
+ * reached whose answer is already known — a fact told in an earlier sentence, or an answer said in free text
+ * and confirmed but not taken yet ("没提醒就扣了" before the question about reminders) — so nobody is asked
+ * twice.
  *
  * @example
  * moveBy(env, conv, chooseEvent('cancel'))?.state; // 'platform'
@@ -158,16 +217,11 @@ export function moveBy(
   conv: ConversationState,
   event: FlowEvent,
 ): ConversationState | undefined {
-  const { machine } = env.bundle;
-  const snapshot = machine.resolveState({ value: conv.state, context: conv.ctx });
-  const [next] = transition(machine, snapshot, event);
-  if (next.status === 'error')
-    throw new Error(`flow transition failed in state ${conv.state}: ${String(next.error)}`);
-  const value = String(next.value);
-  const ctx = next.context as FlowContext;
-  if (value === conv.state && JSON.stringify(ctx) === JSON.stringify(conv.ctx)) return undefined;
-  const moved = jump(conv, value, ctx);
-  const fact = env.bundle.states[value]?.fact;
-  const known = fact ? ctx.fields[`fact_${fact}`] : undefined;
-  return known === undefined ? moved : (moveBy(env, moved, { type: 'fact', value: known }) ?? moved);
+  const moved = advance(env, conv, event, 0)?.conv;
+  if (!moved) return undefined;
+  if (moved.understood && Object.keys(moved.understood).length === 0) {
+    const { understood: _none, ...rest } = moved;
+    return rest;
+  }
+  return moved;
 }

@@ -1,4 +1,3 @@
-import type { FlowBundle } from '../flows/bundle.ts';
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
 import { langFromHint } from '../i18n/lang.ts';
 import { DEFAULT_TIME_ZONE, localDay } from '../receipts/localTime.ts';

@@ -152,6 +152,7 @@ export const SLOTS = [
   'outcome',
   'reason',
   'deduction',
+  'optin',
   'notice',
   'danger',
   'use',
@@ -177,12 +178,18 @@ export const SPOKEN_COMMANDS = [
   'forget',
 ] as const;
 
-// Numbers are words too (12315), so maintainers need not quote them.
-const word = z.preprocess(
+/**
+ * A word or phrase in the free-text lists. Numbers are words too (12315), so maintainers need not quote them
+ * (the generated JSON Schema says so too: src/flows/jsonSchema.ts).
+ *
+ * @example
+ * WordSchema.parse(12315); // '12315'
+ */
+export const WordSchema = z.preprocess(
   (v) => (typeof v === 'number' ? String(v) : v),
   z.string().trim().min(1, { message: 'expected a word or phrase (empty entries match nothing)' }),
 );
-const wordList = z.array(word);
+const wordList = z.array(WordSchema);
 const valueWords = z.record(
   z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a value such as auto' }),
   wordList,
@@ -193,7 +200,12 @@ export const WordsSchema = z.strictObject({
   /** Extra names per catalogue id, besides the `aliases` in flows/platforms/<id>.yaml. */
   platforms: z.record(id('platform'), wordList).optional(),
   /** Words that could mean several platforms: the guide asks which one. */
-  ambiguous: z.record(word, z.array(id('platform')).min(2)).optional(),
+  ambiguous: z
+    .record(
+      z.string().trim().min(1, { message: 'expected a word or phrase (empty entries match nothing)' }),
+      z.array(id('platform')).min(2),
+    )
+    .optional(),
   intents: z.partialRecord(z.enum(INTENTS), wordList).optional(),
   commands: z.partialRecord(z.enum(SPOKEN_COMMANDS), wordList).optional(),
   /** Words per slot value, e.g. `membership: { auto: [自动续费, 连续包月] }`. */

@@ -1,6 +1,9 @@
 import type { FlowError } from '../flows/errors.ts';
 import type { RawFlows } from '../flows/load.ts';
+import type { Slot } from '../flows/schema.ts';
 import { formatPath } from '../flows/sourceMap.ts';
+import { LANGS } from '../i18n/lang.ts';
+import { SUMMARY_SILENT, SUMMARY_SLOTS } from './config.ts';
 import { compilePattern } from './patterns.ts';
 import { flatKeyword } from './text.ts';
 
@@ -73,11 +76,12 @@ export function checkKeywords(raw: RawFlows): FlowError[] {
           );
     }
   const platformWord = new Map<string, { id: string; where: string }>();
-  const claim = (word: string, id: string, file: string, path: PropertyKey[]) => {
+  // Two catalogue files naming one platform are the catalogue check's to report (checks/catalogue.ts).
+  const claim = (word: string, id: string, file: string, path: PropertyKey[], catalogue = false) => {
     const key = flatKeyword(word);
     if (!key || ambiguous.has(key)) return;
     const prior = platformWord.get(key);
-    if (prior && prior.id !== id)
+    if (prior && prior.id !== id && !catalogue)
       at(
         file,
         path,
@@ -86,10 +90,10 @@ export function checkKeywords(raw: RawFlows): FlowError[] {
     else if (!prior) platformWord.set(key, { id, where: here(file, path) });
   };
   for (const { file, platform } of raw.platforms) {
-    claim(platform.name['zh-CN'], platform.id, file, ['name', 'zh-CN']);
-    claim(platform.name.en, platform.id, file, ['name', 'en']);
+    claim(platform.name['zh-CN'], platform.id, file, ['name', 'zh-CN'], true);
+    claim(platform.name.en, platform.id, file, ['name', 'en'], true);
     platform.aliases?.forEach((a, i) => {
-      claim(a, platform.id, file, ['aliases', i]);
+      claim(a, platform.id, file, ['aliases', i], true);
     });
   }
   for (const { file, flow } of raw.files)
@@ -128,12 +132,27 @@ export function checkKeywords(raw: RawFlows): FlowError[] {
         const takes = askers.some((s) =>
           (states.get(s)?.choices ?? []).some((c) => c.id === value || c.set?.[slot] === value),
         );
-        if (!takes)
+        if (!takes) {
           at(
             file,
             [...path, value],
             `no choice of ${askers.join(', ')} takes ${slot}=${value}, so these words lead nowhere; use a choice id or a value its "set:" gives`,
           );
+          continue;
+        }
+        // What the guide says back (「我理解为：…」) needs its words in every language.
+        if (
+          !(SUMMARY_SLOTS as readonly string[]).includes(slot) ||
+          SUMMARY_SILENT[slot as Slot]?.includes(value)
+        )
+          continue;
+        for (const lang of LANGS)
+          if (typeof nested(raw.locales[lang]?.common, ['understand', slot, value]) !== 'string')
+            at(
+              file,
+              [...path, value],
+              `nothing to say ${slot}=${value} back with: add "understand.${slot}.${value}" to locales/${lang}/common.json`,
+            );
       }
     }
     for (const key of ['negations', 'wishNegations', 'ignore'] as const)
@@ -161,4 +180,14 @@ export function checkKeywords(raw: RawFlows): FlowError[] {
       });
   }
   return errors;
+}
+
+/** The value at `path` inside nested JSON objects, or undefined. */
+function nested(tree: unknown, path: readonly string[]): unknown {
+  let at = tree;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
 }

@@ -60,3 +60,29 @@ export function mergeUnderstanding(files: readonly { flow: FlowFile }[]): Unders
   }
   return { asks, intents, words };
 }
+
+/**
+ * The slots the guide says back when it checks what it understood (「我理解为：…」), in this order. Each
+ * value said needs its words as `understand.<slot>.<value>` in locales/<lang>/common.json; `flows check`
+ * names a missing one.
+ *
+ * @example
+ * SUMMARY_SLOTS.includes('notice'); // true
+ */
+export const SUMMARY_SLOTS = [
+  'membership',
+  'optin',
+  'channel',
+  'reason',
+  'notice',
+  'use',
+  'outcome',
+] as const;
+
+/**
+ * Values the summary never says: being stuck is said by the blocking reason instead.
+ *
+ * @example
+ * SUMMARY_SILENT.outcome; // ['blocked']
+ */
+export const SUMMARY_SILENT: Readonly<Partial<Record<Slot, readonly string[]>>> = { outcome: ['blocked'] };

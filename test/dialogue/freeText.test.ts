@@ -42,10 +42,11 @@ describe('free text in the dialogue', () => {
     );
     expect(ids(check)).toEqual(['_yes', '_change']);
     expect(c.state()?.state).toBe('welcome');
+    // The platform and how the money was taken are answered; how the renewal was switched on was not said.
     const next = await c.say('对');
-    expect(next.text).toContain('有没有用显著的方式提醒过你');
+    expect(next.text).toContain('当初开通会员时，自动续费是怎么选上的？');
     const s = c.state();
-    expect(s?.state).toBe('notice_q');
+    expect(s?.state).toBe('optin_q');
     expect(s?.ctx.platform).toBe('kamen');
     expect(s?.ctx.fields).toMatchObject({
       deduction: 'auto',
@@ -88,7 +89,7 @@ describe('free text in the dialogue', () => {
     const picked = await c.say('1');
     expect(picked.text).toContain('好的：腾讯视频 VIP，被扣了钱想要回来。');
     expect(c.state()?.ctx.platform).toBe('tencent_video');
-    expect(c.state()?.state).toBe('notice_q');
+    expect(c.state()?.state).toBe('optin_q');
   });
 
   it('"other" at the platform check goes back to the question, changing nothing', async () => {
@@ -150,16 +151,71 @@ describe('free text in the dialogue', () => {
     expect(first.text).toContain(
       'I understood: iQIYI VIP, no reminder before the charge, money was taken and you want it back. Is that right?',
     );
+    // How the renewal was switched on was not said, so that is asked; the reminder was, so it is not.
     const next = await c.say('yes');
-    expect(next.text).toContain('you can claim that money back');
+    expect(next.text).toContain('how did the auto-renewal get switched on?');
+    expect(c.state()?.state).toBe('optin_q');
+    expect(c.state()?.understood).toEqual({ notice: 'no' });
+    const rights = await c.say("I don't remember");
+    expect(rights.text).toContain('you can claim that money back');
     expect(c.state()?.state).toBe('wrongful');
+    expect(c.state()?.ctx.fields).toMatchObject({ optin: 'unsure', notice: 'no' });
+    expect(c.state()?.understood).toBeUndefined();
+    // "back" shows the question that was answered for the user, and answering it again is not overruled.
+    expect((await c.say('back')).text).toContain('did the platform remind you');
+    expect((await c.say('Yes, they reminded me')).text).not.toContain('you can claim that money back');
+    expect(c.state()?.state).toBe('notified');
+  });
+
+  it('a story that says how the renewal was switched on skips both questions about it', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    const check = await c.say('爱奇艺默认勾选的自动续费，没提醒就扣了30块');
+    expect(check.text).toBe(
+      '我理解为：爱奇艺 VIP，自动续费，开通时默认勾选，扣费前没有提醒，被扣了钱想要回来，金额 30.00 CNY——对吗？',
+    );
+    // The advice on a pre-ticked renewal (with its grounds) is shown, not skipped: the letter cites it.
+    const info = await c.say('对');
+    expect(info.text).toContain('自动续费选项默认勾选的状态');
+    expect(c.state()?.state).toBe('optin_info');
+    expect(c.state()?.ctx.fields).toMatchObject({ deduction: 'auto', optin: 'preticked' });
+    // Kept for later: the reminder, and the membership (asked if the user goes on to cancel it first).
+    expect(c.state()?.understood).toEqual({ membership: 'auto', notice: 'no' });
+    // The reminder question was answered in the story: going on leads straight to the rights.
+    const rights = await c.say('1');
+    expect(rights.text).toContain('《消费者权益保护法实施条例》第十条第二款');
+    expect(c.state()?.state).toBe('wrongful');
+    expect(c.state()?.ctx.fields).toMatchObject({
+      optin: 'preticked',
+      notice: 'no',
+      fact_amount: '30.00 CNY',
+    });
+    // Cancelling first: the platform is offered again and the membership is not asked twice.
+    await c.say('先把自动续费关掉');
+    expect(c.state()?.state).toBe('platform');
+    const channel = await c.say('爱奇艺');
+    expect(channel.text).toContain('你想先试哪种方式？');
+    expect(c.state()?.state).toBe('channel');
+    expect(c.state()?.understood).toBeUndefined();
+  });
+
+  it('"restart" forgets answers kept for later questions', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('爱奇艺没提醒就扣了我30块');
+    await c.say('对');
+    expect(c.state()?.understood).toEqual({ notice: 'no' });
+    await c.say('/restart');
+    expect(c.state()?.understood).toBeUndefined();
+    for (const t of ['2', '1', '1', '4']) await c.say(t);
+    expect(c.state()?.state).toBe('notice_q');
   });
 
   it('part of a label typed does exactly what the label does (no jump, no check)', async () => {
     const c = await conversation();
     await c.say('/start');
     const r = await c.say('钱已经被扣了');
-    expect(r.text).toBe('钱是怎么被扣走的？');
+    expect(r.text).toBe('先说说：会员是在哪里买的，或者钱是从哪里扣的？');
     expect(c.state()?.state).toBe('refund_start');
   });
 
@@ -178,7 +234,8 @@ describe('free text in the dialogue', () => {
 
 describe('free text at the fact questions', () => {
   async function atMerchant(c: Awaited<ReturnType<typeof conversation>>) {
-    for (const t of ['/start', '2', '1', '1', '2', '1', '1']) await c.say(t);
+    // refund → the first platform → auto-renewal → not remembered → no reminder → escalate → personal → yes
+    for (const t of ['/start', '2', '1', '1', '4', '1', '2', '1', '1']) await c.say(t);
     expect(c.state()?.state).toBe('fact_merchant');
   }
 

@@ -1,6 +1,6 @@
 /**
  * Issue 11's sample messages, each as a short conversation and the step it must land on, for the channel
- * tests (terminal, web, Telegram; WeChat reuses them). "Now" is Wednesday 2026-11-25, noon in Shanghai:
+ * tests (terminal, web, Telegram, WeChat). "Now" is Wednesday 2026-11-25, noon in Shanghai:
  * channel tests send it as the inbound's `at`, so 昨天 and 上个月15号 have fixed answers.
  *
  * @example
@@ -23,7 +23,8 @@ export interface UnderstandSample {
 /** The moment the channel tests pretend it is. */
 export const SAMPLE_NOW = new Date('2026-11-25T04:00:00Z');
 
-const TO_FACTS = ['2', '1', '1', '2', '1', '1']; // refund → auto-renew → no notice → escalate → personal → yes
+// refund → the first platform → auto-renewal → not remembered how → no reminder → escalate → personal → yes
+const TO_FACTS = ['2', '1', '1', '4', '1', '2', '1', '1'];
 
 /** See {@link UnderstandSample}. */
 export const UNDERSTAND_SAMPLES: UnderstandSample[] = [
@@ -31,18 +32,29 @@ export const UNDERSTAND_SAMPLES: UnderstandSample[] = [
     name: 'a whole story, confirmed',
     lang: 'zh-CN',
     say: ['我在XX卡盟买的钻石会员被自动扣了30块', '1'],
-    state: 'notice_q',
-    shows: '有没有用显著的方式提醒过你',
+    // The platform and how the money went are answered; how the renewal was switched on is asked.
+    state: 'optin_q',
+    shows: '当初开通会员时，自动续费是怎么选上的？',
     fields: { deduction: 'auto', fact_amount: '30.00 CNY', fact_merchant: 'XX卡盟' },
     platform: 'kamen',
   },
   {
     name: 'English, confirmed',
     lang: 'en',
-    say: ['iQIYI charged me again without telling me', 'yes'],
+    // "without telling me" answers the reminder question once the one before it is answered.
+    say: ['iQIYI charged me again without telling me', 'yes', "I don't remember"],
     state: 'wrongful',
     shows: 'you can claim that money back',
-    fields: { notice: 'no' },
+    fields: { optin: 'unsure', notice: 'no' },
+    platform: 'iqiyi',
+  },
+  {
+    name: 'how the renewal was switched on, and no reminder, in one story',
+    lang: 'zh-CN',
+    say: ['爱奇艺默认勾选的自动续费，没提醒就扣了30块', '1', '1'],
+    state: 'wrongful',
+    shows: '《消费者权益保护法实施条例》第十条第二款',
+    fields: { optin: 'preticked', notice: 'no', fact_amount: '30.00 CNY' },
     platform: 'iqiyi',
   },
   {

@@ -114,6 +114,34 @@ describe('analyze: intents, slots and danger', () => {
     expect(read('退款要先交手续费').slots.membership).toBeUndefined();
   });
 
+  it('tells a fee to cancel (blocked) from a fee to get money back (danger)', () => {
+    for (const t of [
+      '要先交违约金才能取消自动续费',
+      '取消连续包月要补优惠差价',
+      'they want a cancellation fee before they cancel it',
+    ]) {
+      expect(read(t).slots.reason, t).toBe('fee');
+      expect(read(t).danger, t).toBeUndefined();
+    }
+    for (const t of ['退款要先交手续费', '要我交钱才能退款', 'pay a fee before they refund me'])
+      expect(read(t).danger, t).toBe('fees');
+    expect(read('条款写着最终解释权归平台').slots.reason).toBe('finalsay');
+  });
+
+  it('hears how the auto-renewal was switched on', () => {
+    expect(read('默认勾选的自动续费，没提醒就扣了30块').slots).toMatchObject({
+      optin: 'preticked',
+      membership: 'auto',
+      notice: 'no',
+    });
+    expect(read('the box was pre-ticked').slots.optin).toBe('preticked');
+    expect(read('写在很小的字里，付款时没看到').slots.optin).toBe('hidden');
+    expect(read('是我自己开的').slots.optin).toBe('chose');
+    // 「不是我自己选的」 denies choosing it: the longer phrase wins over 「自己选的」.
+    expect(read('不是我自己选的').slots.optin).toBe('preticked');
+    expect(read('不记得怎么开的了').slots.optin).toBe('unsure');
+  });
+
   it('hears a command said in a sentence only when nothing else is said', () => {
     expect(read('刚才选错了').command).toBe('back');
     expect(read('english please').command).toBe('en');

@@ -38,7 +38,8 @@ function edit(root: string, file: string, from: string, to: string, marker: stri
 function check(root: string): string[] {
   const raw = readFlowFiles({ flowsDir: join(root, 'flows'), localesDir: join(root, 'locales'), root });
   expect(raw.errors.map(formatFlowError)).toEqual([]);
-  return checkFlows(raw, new Date('2026-11-25T04:00:00Z')).errors.map(formatFlowError);
+  // On or after the shipped flows' latest compiled date (Google Play: 2026-11-30).
+  return checkFlows(raw, new Date('2026-11-30T08:00:00Z')).errors.map(formatFlowError);
 }
 
 const WORDS = 'flows/understand.yaml';
@@ -112,6 +113,26 @@ describe('flows check: the words the guide understands', () => {
       ]),
     );
     expect(errors).toHaveLength(2);
+  });
+
+  it('names a value it would say back with no words for it', () => {
+    const root = copyTree();
+    edit(root, 'locales/en/common.json', '"fee": "they want a fee to cancel",', '', '"finalsay"');
+    edit(root, 'locales/zh-CN/common.json', '"fee": "取消要交违约金或补差价",', '', '"finalsay"');
+    const line =
+      readFileSync(join(root, WORDS), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(' fee: [')) + 1;
+    const errors = check(root);
+    expect(errors).toEqual(
+      ['zh-CN', 'en'].map((lang) =>
+        expect.stringMatching(
+          new RegExp(
+            `^flows/understand\\.yaml:${line}:\\d+ understand\\.words\\.slots\\.reason\\.fee: nothing to say reason=fee back with: add "understand\\.reason\\.fee" to locales/${lang}/common\\.json`,
+          ),
+        ),
+      ),
+    );
   });
 
   it('names a "*" with nothing on one side', () => {

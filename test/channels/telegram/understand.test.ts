@@ -48,8 +48,8 @@ describe('Telegram: typed sentences land on the right step', () => {
     );
     expect(choiceIds(h.lastSent(chat))).toEqual(['_yes', '_change']);
     await h.press(chat, '_yes', 'zh-hans');
-    expect(h.lastSent(chat)?.text).toContain('有没有用显著的方式提醒过你');
-    expect(stateOf(chat)?.state).toBe('notice_q');
+    expect(h.lastSent(chat)?.text).toContain('自动续费是怎么选上的？');
+    expect(stateOf(chat)?.state).toBe('optin_q');
 
     const other = 41_901;
     await h.say(other, '/start', 'zh-hans');

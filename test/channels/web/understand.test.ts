@@ -52,7 +52,8 @@ describe('web: typed sentences land on the right step', () => {
     const reply = check.replies.at(-1);
     expect(reply?.choices.map((c) => c.label)).toEqual(['对，继续', '不对，我自己选']);
     const yes = await press(server, cookie, check, /对，继续/);
-    expect(yes.replies.at(-1)?.text).toContain('有没有用显著的方式提醒过你');
+    expect(yes.replies.at(-1)?.text).toContain('自动续费是怎么选上的？');
+    expect(stateOf(cookie)?.state).toBe('optin_q');
     expect(stateOf(cookie)?.ctx.fields.fact_amount).toBe('25.00 CNY');
 
     const other = await open('zh-CN');
