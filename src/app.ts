@@ -19,6 +19,7 @@ import { type InstallationSecrets, saltCheck } from './store/postgres/installati
 import { postgresJobLock } from './store/postgres/jobLock.ts';
 import { PostgresStore } from './store/postgres/postgresStore.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
+import { lexiconFor } from './understand/lexicon.ts';
 
 /**
  * The wired application.
@@ -62,6 +63,8 @@ export async function createApp(
   opts: { logger: Logger; clock?: () => Date; store?: StorePort; jobs?: JobLock },
 ): Promise<App> {
   const bundle = loadFlowBundle({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR });
+  // The free-text index is built now (about 100 ms), not on the first message someone types.
+  lexiconFor(bundle);
   const tr = createTranslator(bundle.locales);
   const { logger } = opts;
   const chosen = opts.store
@@ -88,6 +91,7 @@ export async function createApp(
     tr,
     salt,
     defaultLang: config.DEFAULT_LANG,
+    timeZone: config.TIME_ZONE,
     clock,
     onError: (err, info) => logger.error({ err, ...info }, 'message failed; nothing was changed'),
     onHandled: (info) => logger.info(info, 'message handled'),

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, localDay } from '../receipts/localTime.ts';
 import { parseChineseNumber } from './numbers.ts';
 
 /**
@@ -22,34 +23,32 @@ export interface FoundDate {
 }
 
 /**
- * The time zone dates are read in when none is configured.
+ * The time zone dates are read in when none is configured: the one the letters and receipts use
+ * (src/receipts/localTime.ts), so 「今天」 and the letter's date are one day.
  *
  * @example
  * todayIn(new Date('2026-11-25T17:00:00Z'), DEFAULT_TIME_ZONE); // { y: 2026, m: 11, d: 26 }
  */
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+export { DEFAULT_TIME_ZONE };
 
 type Ymd = { y: number; m: number; d: number };
 const DAY = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
- * Today's calendar date in `timeZone` (an unknown zone falls back to Asia/Shanghai).
+ * Today's calendar date in `timeZone` (an unknown zone falls back to Asia/Shanghai; TIME_ZONE is validated
+ * at start-up, so only a direct caller can pass one).
  *
  * @example
  * todayIn(new Date('2026-11-25T17:00:00Z'), 'America/Los_Angeles'); // { y: 2026, m: 11, d: 25 }
  */
 export function todayIn(now: Date, timeZone = DEFAULT_TIME_ZONE): Ymd {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    try {
-      fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    } catch {
-      return todayIn(now, DEFAULT_TIME_ZONE);
-    }
-    formatters.set(timeZone, fmt);
+  let day: string;
+  try {
+    day = localDay(now, timeZone);
+  } catch {
+    day = localDay(now, DEFAULT_TIME_ZONE);
   }
-  const [y, m, d] = fmt.format(now).split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return { y, m, d };
 }
 
