@@ -108,10 +108,12 @@ export function planMove(
 }
 
 /**
- * Slots never kept for later: the goal is the first question's (a stated wish jumps instead), and the
- * platform is in the context already (its questions offer it as 「还是「X」」).
+ * The slots kept for later questions: facts about the purchase and the charge, true wherever the dialogue
+ * goes. Not kept: the goal (a stated wish jumps instead), the platform (in the context already; its
+ * questions offer it as 「还是「X」」), and what belongs to one attempt — the channel tried, whether it
+ * worked, why it was stuck, a danger — which must not answer the next attempt's questions.
  */
-const NOT_KEPT = new Set(['goal', 'platform']);
+const KEPT = new Set(['membership', 'payment', 'deduction', 'optin', 'notice', 'use']);
 
 /**
  * Writes the facts, the platform and the membership said into the context (they hold whatever the path),
@@ -131,12 +133,10 @@ function fill(
   return { ...conv, ctx, understood: { ...conv.understood, ...answers } };
 }
 
-/** After a plan: what no question took yet is kept for the questions ahead, except {@link NOT_KEPT}. */
+/** After a plan: what no question took yet is kept for the questions ahead ({@link KEPT} slots only). */
 function keepForLater(env: StepEnv, conv: ConversationState): ConversationState {
   const asked = new Set<string>(Object.values(env.bundle.understand.asks));
-  const kept = Object.entries(conv.understood ?? {}).filter(
-    ([slot]) => !NOT_KEPT.has(slot) && asked.has(slot),
-  );
+  const kept = Object.entries(conv.understood ?? {}).filter(([slot]) => KEPT.has(slot) && asked.has(slot));
   const { understood: _all, ...rest } = conv;
   return kept.length ? { ...rest, understood: Object.fromEntries(kept) } : rest;
 }

@@ -199,6 +199,23 @@ describe('free text in the dialogue', () => {
     expect(c.state()?.understood).toBeUndefined();
   });
 
+  it('keeps facts about the purchase for later, never what belongs to one attempt (the channel tried)', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('1');
+    await c.say('卡盟网站');
+    // Said at 「是哪种会员？」: the story jumps to why it is stuck, past the channel question.
+    await c.say('在app里找不到取消按钮');
+    await c.say('对');
+    expect(c.state()?.state).toBe('blocked_nobutton');
+    expect(c.state()?.understood).toBeUndefined();
+    // Trying another way asks which way: the app, and being stuck, are not answered for the user again.
+    const next = await c.say('换一种方式试试');
+    expect(next.text).toContain('你想先试哪种方式？');
+    expect(next.choices?.map((x) => x.id)).toContain('app');
+    expect(c.state()?.state).toBe('channel');
+  });
+
   it('"restart" forgets answers kept for later questions', async () => {
     const c = await conversation();
     await c.say('/start');
