@@ -6,12 +6,13 @@
  *   2. the web chat end to end, beside bare node:http; WeChat: the node-webot peer beside bare (bench/http/);
  *   3. growth: latency, memory and bytes on disk with 1k, 100k and 1M stored conversations (bench/growth/);
  *   4. Telegram through handleUpdate, beside a bare grammY echo bot and @grammyjs/conversations (bench/telegram/);
+ *   5. what free-text understanding adds to the pure step per message (bench/understand/);
  *   and, when CANCELMATE_BENCH_DATABASE_URL or CANCELMATE_TEST_DATABASE_URL names a PostgreSQL server, informational
  *   PostgreSQL rows beside SQLite (bench/postgres.ts).
  * Writes bench/results/<time>-<mode>.json, bench/results/growth-<mode>.svg, prints a table with every goal's
  * figure, and after a full run puts the table into bench/README.md. Goals are reported, never asserted.
  *
- * Options: --quick, --only=engine,http,growth,telegram,postgres, --no-readme, --report=<results.json> (no measuring:
+ * Options: --quick, --only=engine,http,growth,telegram,understand,postgres, --no-readme, --report=<results.json> (no measuring:
  * print that run's table again and, for a full run, put it into bench/README.md).
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,7 @@ import { growthSvg } from './lib/svg.ts';
 import { benchPostgres } from './postgres.ts';
 import { goalTable, type RunResults } from './report.ts';
 import { telegramRow } from './telegram/telegramRow.ts';
+import { understandRow } from './understand/understandRow.ts';
 
 const args = process.argv.slice(2);
 const reportOf = args.find((a) => a.startsWith('--report='))?.slice(9);
@@ -118,6 +120,13 @@ if (wanted('growth')) {
 if (wanted('telegram')) {
   step('row 4: Telegram beside a grammY echo bot and @grammyjs/conversations');
   results.telegram = await telegramRow(quick ? { rounds: 2, chats: 20 } : { rounds: 5, chats: 60 });
+}
+if (wanted('understand')) {
+  step('row 5: what free-text understanding adds per message (goal ≤ 500 µs)');
+  const u = await understandRow({ repeat: quick ? 10 : 30 });
+  console.log(
+    `understanding adds ${u.addedUs.toFixed(1)} µs per free-text message (median of ${u.messages}; a typed number takes ${u.labelUs.toFixed(1)} µs) — goal ≤ 500 µs${u.addedUs > 500 ? ': MISSED' : ''}`,
+  );
 }
 const pgUrl = process.env.CANCELMATE_BENCH_DATABASE_URL || process.env.CANCELMATE_TEST_DATABASE_URL;
 if (wanted('postgres') && pgUrl) {

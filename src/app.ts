@@ -23,6 +23,7 @@ import { postgresJobLock } from './store/postgres/jobLock.ts';
 import { PostgresStore } from './store/postgres/postgresStore.ts';
 import { SqliteStore } from './store/sqlite/sqliteStore.ts';
 import type { StoreHealth } from './store/sqlite/storeFaults.ts';
+import { lexiconFor } from './understand/lexicon.ts';
 
 /**
  * The wired application.
@@ -93,6 +94,8 @@ export async function createApp(
       staleDays: config.FLOWS_STALE_DAYS,
     });
   const bundle = readFlows();
+  // The free-text index is built now (about 100 ms), not on the first message someone types.
+  lexiconFor(bundle);
   logWarnings(logger, bundle);
   const tr = createTranslator(bundle.locales);
   const chosen = opts.store
@@ -118,6 +121,7 @@ export async function createApp(
     tr,
     salt,
     defaultLang: config.DEFAULT_LANG,
+    timeZone: config.TIME_ZONE,
     clock,
     onError: (err, info) => logger.error({ err, ...info }, 'message failed; nothing was changed'),
     onHandled: (info) => logger.info(info, 'message handled'),
@@ -137,6 +141,7 @@ export async function createApp(
     let next: FlowBundle;
     try {
       next = readFlows();
+      lexiconFor(next);
     } catch (err) {
       const errors =
         err instanceof FlowValidationError

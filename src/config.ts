@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_STALE_DAYS } from './flows/check.ts';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './receipts/localTime.ts';
 
 /**
  * Environment → typed config. Every setting has a default that works on a laptop; a bad or
@@ -29,6 +30,13 @@ const SETTINGS = {
     .default(true)
     .describe('true or false (false: reload flows/ and locales/ only on SIGHUP)'),
   DEFAULT_LANG: z.enum(['zh-CN', 'en']).default('zh-CN').describe('zh-CN or en'),
+  TIME_ZONE: z
+    .string()
+    .refine(isTimeZone)
+    .default(DEFAULT_TIME_ZONE)
+    .describe(
+      "an IANA time zone name such as Asia/Shanghai or Europe/Berlin (the users' calendar: 「昨天」, dates on letters and receipts)",
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

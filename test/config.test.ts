@@ -8,7 +8,18 @@ describe('config', () => {
     expect(c.HOST).toBe('127.0.0.1');
     expect(c.DATA_DIR.endsWith('/data')).toBe(true);
     expect(c.DEFAULT_LANG).toBe('zh-CN');
+    expect(c.TIME_ZONE).toBe('Asia/Shanghai');
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+  });
+
+  it('takes an IANA TIME_ZONE and refuses anything else, saying what it should be', () => {
+    expect(loadConfig({ TIME_ZONE: 'Europe/Berlin' }).TIME_ZONE).toBe('Europe/Berlin');
+    expect(loadConfig({ TIME_ZONE: 'UTC' }).TIME_ZONE).toBe('UTC');
+    for (const bad of ['Beijing', 'GMT+8', 'Asia/Shanghai;rm']) {
+      expect(() => loadConfig({ TIME_ZONE: bad }), bad).toThrow(
+        `TIME_ZONE="${bad}" is not valid: expected an IANA time zone name such as Asia/Shanghai or Europe/Berlin`,
+      );
+    }
   });
 
   it('names each bad variable and what it should be, and hides secrets', () => {

@@ -8,7 +8,8 @@ import type { Choice } from './types.ts';
 
 /**
  * The choices shown with each question: the flow's own, then the engine's (skip on a fact question,
- * back when there is somewhere to go back to, restart at the end, yes/no while "forget me" waits).
+ * back when there is somewhere to go back to, restart at the end, yes/no while "forget me" waits; yes/change
+ * or the candidate platforms while free text is being checked).
  * Engine ids start with `_`, which flow ids cannot.
  *
  * @example
@@ -20,7 +21,19 @@ export const ENGINE_CHOICES = {
   skip: '_skip',
   forgetYes: '_forget_yes',
   forgetNo: '_forget_no',
+  /** Free text understood: "yes, that's it" / "no, let me choose" / "none of these platforms". */
+  yes: '_yes',
+  change: '_change',
+  other: '_other',
 } as const;
+
+/** Engine choices people also type in other words (locales/<lang>/common.json `choiceWords.*`). */
+const CHOICE_WORDS: Partial<Record<string, string>> = {
+  [ENGINE_CHOICES.skip]: 'skip',
+  [ENGINE_CHOICES.yes]: 'yes',
+  [ENGINE_CHOICES.change]: 'change',
+  [ENGINE_CHOICES.other]: 'other',
+};
 
 /** See {@link ENGINE_CHOICES}. */
 export function currentChoices(env: StepEnv, conv: ConversationState): Choice[] {
@@ -30,6 +43,18 @@ export function currentChoices(env: StepEnv, conv: ConversationState): Choice[] 
       { id: ENGINE_CHOICES.forgetYes, label: label('forgetYes') },
       { id: ENGINE_CHOICES.forgetNo, label: label('forgetNo') },
     ];
+  if (conv.pending?.kind === 'confirm')
+    return [
+      { id: ENGINE_CHOICES.yes, label: label('yes') },
+      { id: ENGINE_CHOICES.change, label: label('change') },
+    ];
+  if (conv.pending?.kind === 'pick') {
+    const names = (conv.pending.candidates ?? []).flatMap((id) => {
+      const p = env.bundle.catalogue.byId.get(id);
+      return p ? [{ id, label: p.name[conv.lang] }] : [];
+    });
+    return [...names, { id: ENGINE_CHOICES.other, label: label('other') }];
+  }
   const st = env.bundle.states[conv.state];
   if (!st) return [];
   const own = stateChoices(env.bundle, env.tr, conv.state, conv.ctx, conv.lang);
@@ -46,8 +71,27 @@ export function matchable(env: StepEnv, conv: ConversationState, offered: Choice
     const words = [c.label, ...others.map((o) => o.find((x) => x.id === c.id)?.label ?? '')].filter(Boolean);
     const def = st?.choices?.find((x) => x.id === c.id);
     const platform = env.bundle.catalogue.byId.get(c.id);
-    return { id: c.id, words: [...words, ...(def?.aliases ?? []), ...(platform?.aliases ?? [])] };
+    const key = CHOICE_WORDS[c.id];
+    const typed = key ? choiceWords(env.tr, key) : [];
+    return { id: c.id, words: [...words, ...(def?.aliases ?? []), ...(platform?.aliases ?? []), ...typed] };
   });
+}
+
+const choiceWordsCache = new WeakMap<Translator, Map<string, string[]>>();
+
+/** The words (both languages) that pick an engine choice, from `choiceWords.<key>` (read once per translator). */
+function choiceWords(tr: Translator, key: string): string[] {
+  let byKey = choiceWordsCache.get(tr);
+  if (!byKey) {
+    byKey = new Map();
+    choiceWordsCache.set(tr, byKey);
+  }
+  let words = byKey.get(key);
+  if (!words) {
+    words = LANGS.flatMap((l) => tr.list(l, `choiceWords.${key}`));
+    byKey.set(key, words);
+  }
+  return words;
 }
 
 /** Every command but `start`, which is only ever sent as /start. */

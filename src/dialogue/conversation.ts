@@ -30,6 +30,26 @@ export interface ConversationState {
   shown: ShownSteps[];
   /** Set while "forget me" waits for its confirmation. */
   confirmForget?: boolean;
+  /** Set while the guide checks what it understood from free text (see dialogue/freeText.ts). */
+  pending?: PendingUnderstanding;
+  /**
+   * Answers said in free text and confirmed that no question has taken yet, by slot (`{ notice: 'no' }` from
+   * 「没提醒就扣了」 while the guide still asks how the renewal was switched on). The question that asks one
+   * is answered with it when the dialogue gets there, once (dialogue/plan.ts).
+   */
+  understood?: Record<string, string>;
+}
+
+/**
+ * What free text said, waiting for the user's "yes" (`confirm`) or for them to pick the platform they
+ * meant (`pick`, with `candidates`). Slot values by slot name, facts by fact key.
+ */
+export interface PendingUnderstanding {
+  kind: 'confirm' | 'pick';
+  answers: Record<string, string>;
+  facts: Record<string, string>;
+  intent?: string;
+  candidates?: string[];
 }
 
 /**
@@ -103,7 +123,8 @@ function isConversationState(v: unknown): v is ConversationState {
     Array.isArray(v.shown) &&
     Array.isArray(v.history) &&
     v.history.every((h) => isObject(h) && typeof h.state === 'string' && isContext(h.ctx)) &&
-    (v.confirmForget === undefined || typeof v.confirmForget === 'boolean')
+    (v.confirmForget === undefined || typeof v.confirmForget === 'boolean') &&
+    (v.understood === undefined || isStrings(v.understood))
   );
 }
 
@@ -114,9 +135,12 @@ function isContext(v: unknown): v is FlowContext {
     (v.payment === null || typeof v.payment === 'string') &&
     Number.isInteger(v.page) &&
     Array.isArray(v.tried) &&
-    isObject(v.fields) &&
-    Object.values(v.fields).every((x) => typeof x === 'string')
+    isStrings(v.fields)
   );
+}
+
+function isStrings(v: unknown): v is Record<string, string> {
+  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -48,4 +48,6 @@ export interface Decision {
   stale?: boolean;
   /** Text typed at the platform question that picked nothing, normalised (counted for `flows report`). */
   unknownPlatform?: string;
+  /** Show only the question, not what the state says before it (after input that was not understood). */
+  askOnly?: boolean;
 }

@@ -41,6 +41,8 @@ export interface EffectDeps {
   tr: Translator;
   /** The secret the link tokens are derived from. */
   salt: string;
+  /** The users' IANA time zone for the receipt's dates and its letters' "today"; Asia/Shanghai when absent. */
+  timeZone?: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export function issueReceipt(
     conversation: tx.conversationId,
     transcript: tx.transcript(),
     now,
+    ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
     ...(deps.issuer.publicUrl ? { publicUrl: deps.issuer.publicUrl } : {}),
   });
   const receipt = signReceipt(body, deps.issuer.keys);

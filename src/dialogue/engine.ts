@@ -50,6 +50,8 @@ export interface EngineDeps {
   /** Secret salt for conversation ids and receipt link tokens (see store/identity.ts). */
   salt: string;
   defaultLang?: Lang;
+  /** The users' IANA time zone (TIME_ZONE): 「昨天」 typed, dates on letters and receipts; Asia/Shanghai when absent. */
+  timeZone?: string;
   clock?: () => Date;
   /** Told about failures, without message text or user ids. */
   onError?: (err: unknown, info: { conversation: string; channel: string }) => void;

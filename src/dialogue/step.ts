@@ -1,17 +1,19 @@
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
-import type { FlowContext } from '../flows/context.ts';
 import { langFromHint } from '../i18n/lang.ts';
 import { DEFAULT_TIME_ZONE, localDay } from '../receipts/localTime.ts';
 import type { TranscriptContent } from '../receipts/transcriptChain.ts';
+import { type Analysis, analyze } from '../understand/analyze.ts';
 import { parseFact } from '../understand/facts.ts';
-import { type Understood, understand } from '../understand/match.ts';
+import { lexiconFor } from '../understand/lexicon.ts';
+import { type Command, type Understood, understand } from '../understand/match.ts';
 import { commandOfChoice, commandWords, currentChoices, ENGINE_CHOICES, matchable } from './choices.ts';
 import { runCommand } from './commands.ts';
-import { type ConversationState, freshConversation, jump } from './conversation.ts';
+import { type ConversationState, freshConversation } from './conversation.ts';
 import { unknownPlatformTyped } from './counters.ts';
 import type { Decision, StepEffect, StepEnv } from './decision.ts';
 import { followFlowChange, restartAfterFlowChange } from './flowChange.ts';
-import { snapshotAt, transitionOnce } from './flowTransition.ts';
+import { answerPending, freeTextDecision, pendingQuestion } from './freeText.ts';
+import { moveBy } from './plan.ts';
 import { renderState, type ShownSteps } from './render.ts';
 import type { Choice, Inbound, Reply } from './types.ts';
 
@@ -88,6 +90,19 @@ export function step(
   const transcript: Omit<TranscriptContent, 'seq'>[] = [{ at, dir: 'in', text: inText }];
 
   let decision = decide(env, conv, asked, offered, isNew, now);
+  // Text at the platform question that answered no platform (understood as something else, or not at all) is a
+  // name the catalogue may be missing: counted for `flows report`.
+  if (
+    !decision.unknownPlatform &&
+    !decision.moved &&
+    asked.text !== undefined &&
+    !decision.conv.ctx.platform &&
+    understand(asked.text, { choices: [], commandWords: commandWords(env), partial: false }).kind === 'text'
+  )
+    decision = {
+      ...decision,
+      ...unknownPlatformTyped(bundle.states[conv.state], { kind: 'text', text: asked.text }),
+    };
   if (!bundle.states[decision.conv.state]) {
     // "Back" (or a jump word) led to a question that was removed from the flows since: start over.
     decision = {
@@ -101,9 +116,11 @@ export function step(
 
   const replies: Reply[] = [];
   let choices: Choice[];
-  if (decision.only !== undefined) {
+  // While free text waits for "yes" or for a platform, its question stands in for the state's.
+  const only = decision.only ?? (conv.pending && !decision.moved ? pendingQuestion(env, conv) : undefined);
+  if (only !== undefined) {
     choices = currentChoices(env, conv);
-    replies.push({ text: decision.only, choices, turn: conv.turn });
+    replies.push({ text: [...notes, only].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
   } else {
     // One "today" for the user: their calendar day, not the UTC one (letters, receipt ids and pages agree).
     const today = localDay(now, env.timeZone ?? DEFAULT_TIME_ZONE);
@@ -111,7 +128,9 @@ export function step(
     if (view.shown && decision.moved) conv = { ...conv, shown: addShown(conv.shown, view.shown) };
     choices = currentChoices(env, conv);
     const before = [...notes, view.text].filter(Boolean).join('\n\n');
-    if (view.letters.length === 0) {
+    if (decision.askOnly) {
+      replies.push({ text: [...notes, view.ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
+    } else if (view.letters.length === 0) {
       replies.push({ text: [before, view.ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
     } else {
       // Documents to copy go out as messages of their own, between what the state says and its question.
@@ -157,12 +176,8 @@ function decide(
       return { conv, note: env.tr.common(conv.lang, 'stale'), moved: false, stale: true };
     meaning = { kind: 'choice', id: inbound.choice };
   } else {
-    const ctx = {
-      choices: matchable(env, conv, offered),
-      commandWords: commandWords(env),
-      exact: st?.fact !== undefined,
-    };
-    meaning = understand(inbound.text ?? '', ctx);
+    // Numbers, whole labels and command words first: typed labels work exactly as buttons do.
+    meaning = understand(inbound.text ?? '', { ...matchContext(env, conv, offered), partial: false });
   }
   if (meaning.kind === 'choice') {
     const cmd = commandOfChoice(meaning.id);
@@ -175,57 +190,113 @@ function decide(
       return { conv: cleared, moved: false, effect: 'forget' };
     return { conv: cleared, note: env.tr.common(conv.lang, 'forget.kept'), moved: false };
   }
-  if (isNew && meaning.kind !== 'command') return { conv, moved: true };
-  if (meaning.kind === 'command') return runCommand(env, conv, meaning.command, isNew);
+  if (meaning.kind === 'command') return runCommand(env, withoutPending(conv), meaning.command, isNew);
+  if (conv.pending && meaning.kind === 'choice') return answerPending(env, conv, meaning.id);
 
-  if (st?.fact) {
+  const text = meaning.kind === 'text' ? meaning.text : undefined;
+  const said: Analysis | undefined = text?.trim()
+    ? analyze(lexiconFor(env.bundle), text, now, env.timeZone)
+    : undefined;
+  if (isNew) {
+    // Someone who starts by saying what happened gets the introduction and an answer to what they said.
+    const d = said && !said.empty && !said.command ? freeTextDecision(env, conv, said, true) : undefined;
+    return d ? withIntroduction(env, conv, d) : { conv, moved: true };
+  }
+  // Danger first, from any step.
+  if (said?.danger) {
+    const d = freeTextDecision(env, conv, said, false);
+    if (d) return d;
+  }
+  if (said?.command) return runCommand(env, withoutPending(conv), said.command as Command, isNew);
+
+  if (st?.fact && !conv.pending) {
     if (meaning.kind === 'choice' && meaning.id === ENGINE_CHOICES.skip)
-      return moveBy(env, conv, { type: 'fact', value: null });
-    if (meaning.kind === 'text') {
-      const parsed = parseFact(st.fact, meaning.text, now);
-      if (parsed.ok) return moveBy(env, conv, { type: 'fact', value: parsed.value });
+      return moveOn(env, conv, { type: 'fact', value: null });
+    if (text !== undefined) {
+      const parsed = parseFact(st.fact, text, now, env.timeZone);
+      if (parsed.ok) {
+        // Other facts in the same sentence are kept too; their questions are then skipped.
+        const fields = { ...conv.ctx.fields };
+        for (const [k, v] of Object.entries(said?.facts ?? {}))
+          if (v && k !== st.fact) fields[`fact_${k}`] = v;
+        return moveOn(env, { ...conv, ctx: { ...conv.ctx, fields } }, { type: 'fact', value: parsed.value });
+      }
       const why = env.tr.common(conv.lang, `facts.invalid.${parsed.reason}`);
       return { conv, note: `${why}${env.tr.common(conv.lang, 'facts.again')}`, moved: false };
     }
   }
   if (meaning.kind === 'choice') {
-    const event: FlowEvent | undefined = st?.choices?.some((c) => c.id === meaning.id)
-      ? chooseEvent(meaning.id)
-      : st?.pick
-        ? { type: 'pick', id: meaning.id }
-        : undefined;
-    if (event) {
-      const moved = moveBy(env, conv, event);
-      if (moved.moved) return moved;
+    const moved = choose(env, conv, meaning.id);
+    if (moved) return moved;
+  }
+  if (text !== undefined) {
+    // Part of a label typed (「钱已经被扣了」) does what the label does, as before; then the sentence.
+    const ctx = matchContext(env, conv, offered);
+    const within = ctx.partial ? understand(text, { ...ctx, partial: 'within' }) : meaning;
+    if (within.kind === 'choice') {
+      const moved = conv.pending ? answerPending(env, conv, within.id) : choose(env, conv, within.id);
+      if (moved) return moved;
+    }
+    const d = said && !said.empty ? freeTextDecision(env, conv, said, false) : undefined;
+    if (d) return d;
+    // A label or alias inside a sentence ("我是用微信付的" → 微信支付), when nothing more was understood.
+    const partial = understand(text, ctx);
+    if (partial.kind === 'choice') {
+      const moved = conv.pending ? answerPending(env, conv, partial.id) : choose(env, conv, partial.id);
+      if (moved) return moved;
     }
   }
+  if (conv.pending) return { conv, note: env.tr.common(conv.lang, 'unknown'), moved: false };
   if (st?.final) return { conv, note: env.tr.common(conv.lang, 'finished'), moved: false };
   const hint = st?.hint ? env.tr.text(conv.lang, st.hint) : undefined;
-  return {
-    ...unknownPlatformTyped(st, meaning),
-    conv,
-    note: [env.tr.common(conv.lang, 'unknown'), hint].filter(Boolean).join('\n'),
-    moved: false,
-  };
+  const note = [env.tr.common(conv.lang, 'unknown'), hint].filter(Boolean).join('\n');
+  return { ...unknownPlatformTyped(st, meaning), conv, note, moved: false, askOnly: true };
 }
 
-/** Sends an event through the compiled machine; `moved: false` when the machine refuses it. */
-function moveBy(env: StepEnv, conv: ConversationState, event: FlowEvent): Decision {
-  const { machine } = env.bundle;
-  const snapshot = snapshotAt(machine, conv.state, conv.ctx);
-  const next = transitionOnce(machine, snapshot, event);
-  if (next.status === 'error')
-    throw new Error(`flow transition failed in state ${conv.state}: ${String(next.error)}`);
-  const value = String(next.value);
-  const ctx = next.context as FlowContext;
-  if (value === conv.state && JSON.stringify(ctx) === JSON.stringify(conv.ctx)) return { conv, moved: false };
-  return { conv: jump(conv, value, ctx), moved: true };
+function matchContext(env: StepEnv, conv: ConversationState, offered: Choice[]) {
+  const st = env.bundle.states[conv.state];
+  return {
+    choices: matchable(env, conv, offered),
+    commandWords: commandWords(env),
+    // At a fact question only whole words count (a typed "39" is a fact); numbers still pick the choices.
+    partial: st?.fact === undefined || conv.pending !== undefined,
+  };
 }
 
 /** The message without its button press (its text, if any, is kept: a typed command still works). */
 function withoutPress(inbound: Inbound): Inbound {
   const { choice: _choice, turn: _turn, ...rest } = inbound;
   return { ...rest, text: inbound.text ?? '' };
+}
+
+/** A choice of the current question (or its pick list) through the machine; undefined when refused. */
+function choose(env: StepEnv, conv: ConversationState, id: string): Decision | undefined {
+  const st = env.bundle.states[conv.state];
+  const event: FlowEvent | undefined = st?.choices?.some((c) => c.id === id)
+    ? chooseEvent(id)
+    : st?.pick
+      ? { type: 'pick', id }
+      : undefined;
+  if (!event) return undefined;
+  const next = moveBy(env, conv, event);
+  return next ? { conv: next, moved: true } : undefined;
+}
+
+function moveOn(env: StepEnv, conv: ConversationState, event: FlowEvent): Decision {
+  const next = moveBy(env, conv, event);
+  return next ? { conv: next, moved: true } : { conv, moved: false };
+}
+
+function withoutPending(conv: ConversationState): ConversationState {
+  if (!conv.pending) return conv;
+  const { pending: _pending, ...rest } = conv;
+  return rest;
+}
+
+/** The first state's introduction (who the guide is, that it never asks for passwords) before a reply. */
+function withIntroduction(env: StepEnv, conv: ConversationState, d: Decision): Decision {
+  const intro = renderState(env.bundle, env.tr, env.bundle.start, conv.ctx, conv.lang).text;
+  return { ...d, note: [intro, d.note].filter(Boolean).join('\n\n') };
 }
 
 function labelOf(choices: Choice[], id: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import type { Lang } from '../i18n/lang.ts';
+import { mergeUnderstanding, type UnderstandConfig } from '../understand/config.ts';
 import { type CheckOptions, checkFlows } from './check.ts';
 import { compileFlow } from './compile.ts';
 import { type Catalogue, makeCatalogue } from './context.ts';
@@ -25,6 +26,8 @@ export interface FlowBundle {
   locales: Record<Lang, Record<string, Record<string, unknown>>>;
   /** Problems that do not stop the guide (a path not checked for a long time), for the log. */
   warnings: FlowError[];
+  /** Free-text understanding: the merged `understand:` blocks (see docs/understanding.md). */
+  understand: UnderstandConfig;
 }
 
 /** See {@link FlowBundle}. `now` decides which dates are "in the future" and how old the others are. */
@@ -54,5 +57,6 @@ export function bundleFrom(raw: RawFlows, now: Date, opts: CheckOptions = {}): F
     machine,
     locales: raw.locales,
     warnings: checked.warnings,
+    understand: mergeUnderstanding(raw.files),
   };
 }

@@ -1,3 +1,4 @@
+import { checkKeywords } from '../understand/checkKeywords.ts';
 import { checkCatalogue } from './checks/catalogue.ts';
 import { checkCitations } from './checks/citations.ts';
 import { EXTRA_CHECKS } from './checks/extra.ts';
@@ -57,7 +58,9 @@ export function checkFlows(raw: RawFlows, now: Date, opts: CheckOptions = {}): C
   checkCitations(raw, report);
   for (const extra of EXTRA_CHECKS) extra({ raw, flow, platformIds, report });
   const { start, version, commands, states } = flow;
-  return { start, version, commands, states, errors: report.errors, warnings: report.warnings };
+  // Free-text understanding: its word lists and the `understand:` blocks (src/understand/checkKeywords.ts).
+  const errors = [...report.errors, ...checkKeywords(raw)];
+  return { start, version, commands, states, errors, warnings: report.warnings };
 }
 
 /**

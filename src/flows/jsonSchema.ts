@@ -8,6 +8,7 @@ import {
   SourceSchema,
   StateSchema,
   TextSchema,
+  WordSchema,
 } from './schema.ts';
 
 /**
@@ -113,6 +114,12 @@ export function jsonSchemas(): Record<JsonSchemaFile, Record<string, unknown>> {
         // zod checks "verified or compiled, not both" with a refinement, which JSON Schema cannot carry: say it here.
         if (zodSchema === PathSchema)
           jsonSchema.oneOf = [{ required: ['verified'] }, { required: ['compiled'] }];
+        // A free-text word may be written as a number (12315): zod turns it into text first.
+        if (zodSchema === WordSchema) {
+          delete jsonSchema.type;
+          delete jsonSchema.minLength;
+          jsonSchema.anyOf = [{ type: 'string', minLength: 1 }, { type: 'number' }];
+        }
       },
     }) as Record<string, unknown>;
     describe(out, '');

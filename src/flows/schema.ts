@@ -134,6 +134,104 @@ export const StateSchema = z.strictObject({
 /** See {@link StateSchema}. */
 export type StateDef = z.infer<typeof StateSchema>;
 
+// ─── Free-text understanding (issue 11; see docs/understanding.md) ──────────────────────────────────────
+// One `understand:` block per flow file, merged across files. In the file with `start` it says which
+// question each understood thing answers and where a stated wish begins; flows/understand.yaml holds the
+// words. Validated across files by src/understand/checkKeywords.ts.
+
+/**
+ * What free text can fill in. A state that `asks` a slot is answered by the choice whose id, or whose `set:`
+ * value for that field, equals the understood value (a pick list by the catalogue id).
+ */
+export const SLOTS = [
+  'goal',
+  'platform',
+  'payment',
+  'membership',
+  'channel',
+  'outcome',
+  'reason',
+  'deduction',
+  'optin',
+  'notice',
+  'danger',
+  'use',
+] as const;
+/** One of {@link SLOTS}. */
+export type Slot = (typeof SLOTS)[number];
+
+/** Wishes a user can state in free text that start somewhere in the dialogue. */
+export const INTENTS = ['cancel', 'refund', 'wrongful', 'complaint', 'blocked'] as const;
+/** One of {@link INTENTS}. */
+export type Intent = (typeof INTENTS)[number];
+
+/** Commands a user can say in a sentence ("我选错了" = back); the command words stay in common.json. */
+export const SPOKEN_COMMANDS = [
+  'help',
+  'restart',
+  'back',
+  'language',
+  'zh',
+  'en',
+  'receipt',
+  'mydata',
+  'forget',
+] as const;
+
+/**
+ * A word or phrase in the free-text lists. Numbers are words too (12315), so maintainers need not quote them
+ * (the generated JSON Schema says so too: src/flows/jsonSchema.ts).
+ *
+ * @example
+ * WordSchema.parse(12315); // '12315'
+ */
+export const WordSchema = z.preprocess(
+  (v) => (typeof v === 'number' ? String(v) : v),
+  z.string().trim().min(1, { message: 'expected a word or phrase (empty entries match nothing)' }),
+);
+const wordList = z.array(WordSchema);
+const valueWords = z.record(
+  z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a value such as auto' }),
+  wordList,
+);
+
+/** The words free text is matched against (flows/understand.yaml). `*` in a phrase stands for a short gap. */
+export const WordsSchema = z.strictObject({
+  /** Extra names per catalogue id, besides the `aliases` in flows/platforms/<id>.yaml. */
+  platforms: z.record(id('platform'), wordList).optional(),
+  /** Words that could mean several platforms: the guide asks which one. */
+  ambiguous: z
+    .record(
+      z.string().trim().min(1, { message: 'expected a word or phrase (empty entries match nothing)' }),
+      z.array(id('platform')).min(2),
+    )
+    .optional(),
+  intents: z.partialRecord(z.enum(INTENTS), wordList).optional(),
+  commands: z.partialRecord(z.enum(SPOKEN_COMMANDS), wordList).optional(),
+  /** Words per slot value, e.g. `membership: { auto: [自动续费, 连续包月] }`. */
+  slots: z.partialRecord(z.enum(SLOTS), valueWords).optional(),
+  /** Words that deny what follows (没有, 不是, not …): 「不是爱奇艺」 names no platform. */
+  negations: wordList.optional(),
+  /** Words that refuse a wish (不想, 别, don't want …): they cancel intents and commands only. */
+  wishNegations: wordList.optional(),
+  /** Words that mean nothing here but contain words that do (手续费 contains 续费). */
+  ignore: wordList.optional(),
+});
+/** See {@link WordsSchema}. */
+export type Words = z.infer<typeof WordsSchema>;
+
+/** The `understand:` block of a flow file. */
+export const UnderstandSchema = z.strictObject({
+  /** state id → the slot its question asks, e.g. `membership: membership`. */
+  asks: z.record(id('state'), z.enum(SLOTS)).optional(),
+  /** intent → the state where it starts when the current question does not lead there. */
+  intents: z.partialRecord(z.enum(INTENTS), id('state')).optional(),
+  words: WordsSchema.optional(),
+});
+/** See {@link UnderstandSchema}. */
+export type UnderstandDef = z.infer<typeof UnderstandSchema>;
+// ─── end of free-text understanding ─────────────────────────────────────────────────────────────────────
+
 /** A flow file: a set of states; exactly one file also declares `start`, `version` and `commands`. */
 export const FlowFileSchema = z.strictObject({
   start: id('state').optional(),
@@ -144,6 +242,8 @@ export const FlowFileSchema = z.strictObject({
   /** Global words that jump anywhere, e.g. `refund: refund_start`. */
   commands: z.record(z.enum(['refund', 'redflag']), id('state')).optional(),
   states: z.record(id('state'), StateSchema),
+  /** Free-text understanding (see the block above). */
+  understand: UnderstandSchema.optional(),
 });
 /** See {@link FlowFileSchema}. */
 export type FlowFile = z.infer<typeof FlowFileSchema>;

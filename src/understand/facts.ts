@@ -1,44 +1,128 @@
 import type { FactKey } from '../flows/schema.ts';
+import { findAmount, parseAmount } from './amount.ts';
+import { DEFAULT_TIME_ZONE, findDate } from './dates.ts';
+import { prepareText, WEB_ADDRESS } from './text.ts';
 
 /**
- * Validates and normalises a fact the user typed (merchant, URL, order number, amount, date, ticket).
- * Returns the value to keep, or the reason it was refused (a key under `facts.invalid.*` in common.json).
+ * Validates and normalises a fact the user typed at a fact question (merchant, URL, order number, amount,
+ * date, ticket), and finds facts inside free text. Returns the value to keep, or the reason it was refused
+ * (a key under `facts.invalid.*` in common.json). Pure: `now` and the time zone are passed in.
  *
  * @example
- * parseFact('amount', '¥39.9', now); // { ok: true, value: '39.90 CNY' }
- * parseFact('date', '2099-01-01', now); // { ok: false, reason: 'future' }
+ * parseFact('amount', '¥39.9', now);        // { ok: true, value: '39.90 CNY' }
+ * parseFact('amount', '十九块八', now);      // { ok: true, value: '19.80 CNY' }
+ * parseFact('date', '昨天扣的', now);        // { ok: true, value: '2026-11-24' } (now = 2026-11-25)
+ * parseFact('date', '2099-01-01', now);     // { ok: false, reason: 'future' }
+ * parseFact('merchant', '1', now);          // { ok: false, reason: 'merchant' }
  */
 export type FactResult = { ok: true; value: string } | { ok: false; reason: string };
 
-const CURRENCIES: [RegExp, string][] = [
-  [/^(cny|rmb|元|块|人民币|¥|￥)$/i, 'CNY'],
-  [/^(usd|\$|us\$|美元|dollars?)$/i, 'USD'],
-  [/^(eur|€|欧元|euros?)$/i, 'EUR'],
-  [/^(hkd|hk\$|港币|港元)$/i, 'HKD'],
-];
-
-/** See {@link FactResult}. `now` bounds dates (none in the future). */
-export function parseFact(key: FactKey, input: string, now: Date): FactResult {
-  const text = input.normalize('NFKC').trim().replace(/\s+/g, ' ');
-  if (!text) return { ok: false, reason: 'empty' };
+/**
+ * See {@link FactResult}.
+ *
+ * @example
+ * parseFact('order', '订单号是 E2026110312', now); // { ok: true, value: 'E2026110312' }
+ */
+export function parseFact(key: FactKey, input: string, now: Date, timeZone = DEFAULT_TIME_ZONE): FactResult {
+  const { plain, lower } = prepareText(input);
+  if (!plain) return { ok: false, reason: 'empty' };
   switch (key) {
     case 'merchant':
-      return [...text].length <= 100 ? { ok: true, value: text } : { ok: false, reason: 'tooLong' };
-    case 'ticket':
-      return [...text].length >= 2 && [...text].length <= 64
-        ? { ok: true, value: text }
+      return parseMerchant(plain);
+    case 'ticket': {
+      const ticket = findTicket(plain) ?? plain;
+      return [...ticket].length >= 2 && [...ticket].length <= 64
+        ? { ok: true, value: ticket }
         : { ok: false, reason: 'ticket' };
+    }
     case 'url':
-      return parseUrl(text);
-    case 'order':
-      return /^[A-Za-z0-9][A-Za-z0-9_-]{3,63}$/.test(text)
-        ? { ok: true, value: text }
-        : { ok: false, reason: 'order' };
-    case 'amount':
-      return parseAmount(text);
-    case 'date':
-      return parseDate(text, now);
+      return parseUrl(findUrl(plain) ?? plain);
+    case 'order': {
+      const order = ORDER_ALONE.test(plain) ? plain : findOrder(plain);
+      return order ? { ok: true, value: order } : { ok: false, reason: 'order' };
+    }
+    case 'amount': {
+      const value = parseAmount(lower);
+      return value ? { ok: true, value } : { ok: false, reason: 'amount' };
+    }
+    case 'date': {
+      const found = findDate(lower, now, timeZone);
+      if (!found) return { ok: false, reason: 'date' };
+      return found.future ? { ok: false, reason: 'future' } : { ok: true, value: found.value };
+    }
   }
+}
+
+/**
+ * Facts found inside a sentence (only what is clearly marked: 订单号…, ¥30, 昨天, a web address …).
+ *
+ * @example
+ * extractFacts('订单号A2026110301，11月15日扣了30元', now).facts;
+ * // { amount: '30.00 CNY', date: '2026-11-15', order: 'A2026110301' }
+ */
+export function extractFacts(
+  input: string,
+  now: Date,
+  timeZone = DEFAULT_TIME_ZONE,
+): { facts: Partial<Record<FactKey, string>>; amountAfterVerb: boolean } {
+  const { plain, lower } = prepareText(input);
+  const facts: Partial<Record<FactKey, string>> = {};
+  const amount = findAmount(lower.replace(WEB_ADDRESS, ' '));
+  if (amount) facts.amount = amount.value;
+  const date = findDate(lower, now, timeZone);
+  if (date && !date.future) facts.date = date.value;
+  const order = findOrder(plain);
+  if (order) facts.order = order;
+  const ticket = findTicket(plain);
+  if (ticket) facts.ticket = ticket;
+  const url = findUrl(plain);
+  const parsedUrl = url ? parseUrl(url) : undefined;
+  if (parsedUrl?.ok) facts.url = parsedUrl.value;
+  const merchant = findMerchant(plain);
+  if (merchant) facts.merchant = merchant;
+  return { facts, amountAfterVerb: amount?.afterVerb === true };
+}
+
+const ORDER_ALONE = /^[A-Za-z0-9][A-Za-z0-9_-]{3,63}$/;
+const ID = '([A-Za-z0-9][A-Za-z0-9_-]{3,63})';
+const ORDER_RE = new RegExp(
+  `(?<!工|投诉|受理)(?:订单(?:号|编号)?|单号|order\\s*(?:no\\.?|number|id|#)?)\\s*(?:是|为|:|：|#)?\\s*${ID}`,
+  'iu',
+);
+const TICKET_RE =
+  /(?:工单(?:号|编号)?|投诉(?:单)?(?:号|编号)|受理(?:号|编号)|ticket\s*(?:no\.?|number|id|#)?|case\s*(?:no\.?|number|id|#))\s*(?:是|为|:|：|#)?\s*([A-Za-z0-9][A-Za-z0-9_-]{1,63})/iu;
+const MERCHANT_RE =
+  /(?:在|从|是|叫|商家|网站|平台)\s*[「“"]?([\p{L}\p{N}]{1,12}?(?:卡盟|发卡网|发卡平台|卡铺|卡网|商城|网店|小店|工作室|科技有限公司|有限公司|公司))/u;
+
+function findOrder(plain: string): string | undefined {
+  return ORDER_RE.exec(plain)?.[1];
+}
+
+function findTicket(plain: string): string | undefined {
+  return TICKET_RE.exec(plain)?.[1];
+}
+
+function findUrl(plain: string): string | undefined {
+  return new RegExp(WEB_ADDRESS.source, 'iu').exec(plain)?.[0];
+}
+
+/** A merchant named in a sentence: 「在某某卡盟买的」 → 某某卡盟 (never a bare 卡盟, which is the platform). */
+function findMerchant(plain: string): string | undefined {
+  const m = MERCHANT_RE.exec(plain);
+  const name = m?.[1];
+  if (
+    !name ||
+    /^(一个|这个|那个|某个|个)?(卡盟|发卡网|发卡平台|卡铺|卡网|商城|网店|小店|工作室|公司)$/u.test(name)
+  )
+    return undefined;
+  return name.replace(/^(一个|这个|那个|叫|是|为)/u, '');
+}
+
+function parseMerchant(plain: string): FactResult {
+  const name =
+    findMerchant(plain) ?? plain.replace(/^(商家|网站|公司)?\s*(叫|是|名字是|名叫)\s*/u, '').trim();
+  if (!name || /^[\d\s\p{P}\p{S}]+$/u.test(name)) return { ok: false, reason: 'merchant' };
+  return [...name].length <= 100 ? { ok: true, value: name } : { ok: false, reason: 'tooLong' };
 }
 
 function parseUrl(text: string): FactResult {
@@ -51,37 +135,4 @@ function parseUrl(text: string): FactResult {
   } catch {
     return { ok: false, reason: 'url' };
   }
-}
-
-function parseAmount(text: string): FactResult {
-  const m = /^([^\d\s-]{0,4})\s*(\d{1,7}(?:[.,]\d{1,2})?)\s*([^\d\s]{0,8})$/.exec(
-    text.replace(/,(?=\d{3}\b)/g, ''),
-  );
-  if (!m) return { ok: false, reason: 'amount' };
-  const [, before = '', num = '', after = ''] = m;
-  const value = Number(num.replace(',', '.'));
-  if (!(value > 0) || value >= 1_000_000) return { ok: false, reason: 'amount' };
-  const sign = before || after;
-  let currency = 'CNY';
-  if (sign) {
-    const hit = CURRENCIES.find(([re]) => re.test(sign));
-    if (!hit) return { ok: false, reason: 'amount' };
-    currency = hit[1];
-  }
-  return { ok: true, value: `${value.toFixed(2)} ${currency}` };
-}
-
-function parseDate(text: string, now: Date): FactResult {
-  const m =
-    /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$/.exec(text) ??
-    /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (!m) return { ok: false, reason: 'date' };
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
-    return { ok: false, reason: 'date' };
-  if (y < 2000) return { ok: false, reason: 'date' };
-  // A date is "in the future" only once it is after today anywhere (UTC+14), so China's today is always fine.
-  if (date.getTime() > now.getTime() + 14 * 3600_000) return { ok: false, reason: 'future' };
-  return { ok: true, value: date.toISOString().slice(0, 10) };
 }

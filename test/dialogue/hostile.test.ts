@@ -57,6 +57,10 @@ describe('a stored state that no longer reads', () => {
     ['not JSON', () => '{"state": "platform", "ctx": '],
     ['JSON of the wrong shape', () => '{"state": 42}'],
     ['null', () => 'null'],
+    [
+      'answers kept for later that are not text',
+      (json: string) => JSON.stringify({ ...JSON.parse(json), understood: { notice: 5 } }),
+    ],
   ] as const) {
     it(`(${what}) gets one line of notice and a fresh start, keeps the transcript, and later messages work`, async () => {
       const t = await setup();

@@ -190,6 +190,9 @@ describe('live conversations across an edit', () => {
     expect(ids(howto)).toContain('still_unsure');
     s.edit('flows/guide.yaml', /\n {6}- \{ id: unsure, [^\n]*/, '');
     s.edit('flows/guide.yaml', /\n {2}membership_howto:\n(?: {4}[^\n]*\n)+/, '\n');
+    // The question's line in the understanding block goes too (flows check refuses a dangling one).
+    s.edit('flows/guide.yaml', /\n {4}membership_howto: membership/, '');
+    s.edit('flows/understand.yaml', /\n {8}unsure: \[是不是自动续费[^\n]*/, '');
     expect(s.t.app.reloadFlows('test')).toMatchObject({ ok: true, changed: true });
 
     const moved = await press(s, howto, 'still_unsure');
@@ -208,6 +211,13 @@ describe('live conversations across an edit', () => {
     const membership = await press(s, platform, 'tencent_video');
     const channel = await press(s, membership, 'auto');
     unlinkSync(join(s.dir, 'flows', 'platforms', 'tencent-video.yaml'));
+    // A maintainer removes its words for free text too (flows check refuses words for an unknown platform).
+    s.edit('flows/understand.yaml', /\n {6}tencent_video: [^\n]*/, '');
+    s.edit(
+      'flows/understand.yaml',
+      /\n {4}ambiguous:\n {6}腾讯: \[tencent_video, qq\]\n {6}tencent: \[tencent_video, qq\]/,
+      '\n    ambiguous: {}',
+    );
     expect(s.t.app.reloadFlows('test')).toMatchObject({ ok: true, changed: true });
 
     const moved = await press(s, channel, 'app');

@@ -91,6 +91,7 @@ describe('flows report', () => {
       ['g', 'https://www.XingXing-km.com/login?u=abc'],
       ['h', '我的手机 13812345678'],
       ['i', '我是在一个朋友推荐的很小的网站上面买的会员，名字我已经记不清了'],
+      ['j', '帮助'], // a command is not a platform name
     ] as const) {
       const u = user(t, name);
       await u.text('/start');

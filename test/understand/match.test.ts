@@ -40,6 +40,27 @@ describe('understand', () => {
     expect(understand('/unknown', ctx)).toEqual({ kind: 'text', text: '/unknown' });
   });
 
+  it('selects by an ordinal in either language ("第一个", "the second one", "最后一个")', () => {
+    expect(understand('第一个', ctx)).toEqual({ kind: 'choice', id: 'wechatpay' });
+    expect(understand('选2', ctx)).toEqual({ kind: 'choice', id: 'alipay' });
+    expect(understand('第三项', ctx)).toEqual({ kind: 'choice', id: 'apple' });
+    expect(understand('the second one', ctx)).toEqual({ kind: 'choice', id: 'alipay' });
+    expect(understand('option 3', ctx)).toEqual({ kind: 'choice', id: 'apple' });
+    expect(understand('最后一个', ctx)).toEqual({ kind: 'choice', id: 'apple' });
+    expect(understand('第九个', ctx)).toEqual({ kind: 'text', text: '第九个' });
+    // 「一」 alone or 「15号」 is no ordinal.
+    expect(understand('一', ctx)).toEqual({ kind: 'text', text: '一' });
+  });
+
+  it('with partial: false, only whole labels, numbers and command words count', () => {
+    expect(understand('我是用微信付的钱', { ...ctx, partial: false })).toEqual({
+      kind: 'text',
+      text: '我是用微信付的钱',
+    });
+    expect(understand('微信支付', { ...ctx, partial: false })).toEqual({ kind: 'choice', id: 'wechatpay' });
+    expect(understand('1', { ...ctx, partial: false })).toEqual({ kind: 'choice', id: 'wechatpay' });
+  });
+
   it('leaves everything else as text', () => {
     expect(understand('', ctx)).toEqual({ kind: 'text', text: '' });
     expect(understand('我也不知道', ctx)).toEqual({ kind: 'text', text: '我也不知道' });
