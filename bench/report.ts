@@ -5,7 +5,9 @@
  */
 import type { EngineResult } from './engine/engineRow.ts';
 import type { GrowthResult } from './growth/growthRow.ts';
-import type { HttpResult, WechatResult } from './http/httpRow.ts';
+import type { HttpResult } from './http/httpRow.ts';
+import type { ServerFigures } from './http/measure.ts';
+import type { WechatResult } from './http/wechatRow.ts';
 import { type machine, markdownTable } from './lib/results.ts';
 import { type Spread, showSpread } from './lib/stats.ts';
 import type { TelegramResult } from './telegram/telegramRow.ts';
@@ -127,21 +129,7 @@ export function goalTable(r: RunResults): string {
     );
   }
   const w = r.wechat;
-  if (w) {
-    goals.push([
-      '2 · WeChat webhook ÷ node-webot peer',
-      '≥ 3×',
-      'slot: waits for the WeChat channel on main',
-      '—',
-    ]);
-    details.push(
-      ['WeChat: node-webot `wechat` (safe mode) ÷ bare node:http', x(w.throughputRatio)],
-      [
-        'WeChat: node-webot CPU per request / p99 at the fixed load',
-        `${us(w.nodeWebot.cpuUsPerRequest)} / ${showSpread(w.nodeWebot.p99Ms, 1, ' ms')}`,
-      ],
-    );
-  }
+  if (w) wechatLines(w, goals, details);
   const g = r.growth;
   if (g?.results.length) {
     const first = g.results[0];
@@ -195,4 +183,56 @@ export function goalTable(r: RunResults): string {
     '',
     markdownTable(['figure', 'measured: median (min–max)'], details),
   ].join('\n');
+}
+
+/** Row 2's WeChat goals and figures (a run from before CancelMate's webhook joined shows the slot). */
+function wechatLines(w: WechatResult, goals: string[][], details: string[][]): void {
+  const ours = w.cancelmate;
+  const rate = w.offeredPerSecond ?? 500;
+  if (!ours) {
+    goals.push(['2 · WeChat webhook ÷ node-webot peer', '≥ 3×', 'not measured in this run', '—']);
+  } else {
+    const p99 = ratio(ours.p99Ms, w.bare.p99Ms);
+    goals.push(
+      [
+        '2 · WeChat throughput ÷ bare node:http',
+        '≥ 0.35×',
+        x(ours.vsBare),
+        verdict(ours.vsBare.median, 0.35, false),
+      ],
+      [
+        '2 · WeChat throughput ÷ node-webot peer',
+        '≥ 3×',
+        x(ours.vsNodeWebot),
+        verdict(ours.vsNodeWebot.median, 3, false),
+      ],
+      [
+        '2 · WeChat CPU per message',
+        '≤ 150 µs',
+        us(ours.cpuUsPerRequest),
+        verdict(ours.cpuUsPerRequest.median, 150, true, ' µs'),
+      ],
+      [`2 · WeChat p99 at ${rate} req/s ÷ bare's`, '≤ 1.5×', x(p99, 1), verdict(p99.median, 1.5, true)],
+    );
+  }
+  const sides: [string, ServerFigures][] = [
+    ...(ours ? [['WeChat CancelMate', ours] as [string, ServerFigures]] : []),
+    ['WeChat node-webot `wechat`', w.nodeWebot],
+    ['WeChat bare node:http', w.bare],
+  ];
+  details.push(
+    [
+      `WeChat requests/s (closed loop, ${w.concurrency ?? 16} users in flight): ${sides.map(([n]) => n.slice(7)).join(' / ')}`,
+      sides.map(([, f]) => showSpread(f.perSecond)).join(' / '),
+    ],
+    ['WeChat: node-webot `wechat` (safe mode) ÷ bare node:http', x(w.throughputRatio)],
+    ...sides.map(([name, f]) => [
+      `${name}: CPU per request; p50 / p99 at ${rate} req/s`,
+      `${us(f.cpuUsPerRequest)}; ${showSpread(f.p50Ms, 2, ' ms')} / ${showSpread(f.p99Ms, 1, ' ms')}`,
+    ]),
+    [
+      `WeChat errors (${sides.map(([n]) => n.slice(7)).join(' / ')})${w.builtLate ? `; conversations built while measuring: ${w.builtLate}` : ''}`,
+      sides.map(([, f]) => f.errors).join(' / '),
+    ],
+  );
 }

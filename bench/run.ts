@@ -3,7 +3,8 @@
  * million stored conversations): CancelMate measured beside what a user would pick instead, in one run on
  * one machine, on loopback only, in alternating rounds (medians with min–max). Rows:
  *   1. engine.handle per message, beside a minimal XState + better-sqlite3 peer (bench/engine/);
- *   2. the web chat end to end, beside bare node:http; WeChat: the node-webot peer beside bare (bench/http/);
+ *   2. the web chat end to end, beside bare node:http; the WeChat webhook in safe mode, beside the node-webot
+ *      `wechat` middleware and bare node:http (bench/http/);
  *   3. growth: latency, memory and bytes on disk with 1k, 100k and 1M stored conversations (bench/growth/);
  *   4. Telegram through handleUpdate, beside a bare grammY echo bot and @grammyjs/conversations (bench/telegram/);
  *   and, when CANCELMATE_BENCH_DATABASE_URL or CANCELMATE_TEST_DATABASE_URL names a PostgreSQL server, informational
@@ -21,7 +22,8 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/store/sqlite/database.ts';
 import { engineRow } from './engine/engineRow.ts';
 import { growthRow } from './growth/growthRow.ts';
-import { httpRow, wechatRow } from './http/httpRow.ts';
+import { httpRow } from './http/httpRow.ts';
+import { wechatRow } from './http/wechatRow.ts';
 import { machine, RESULTS_DIR, saveResults, writeReadmeResults } from './lib/results.ts';
 import { growthSvg } from './lib/svg.ts';
 import { benchPostgres } from './postgres.ts';
@@ -103,8 +105,8 @@ if (wanted('http')) {
     ? { rounds: 2, seconds: 2, concurrency: 16, rate: 500 }
     : { rounds: 5, seconds: 5, concurrency: 16, rate: 500 };
   results.http = await httpRow(opts);
-  step('row 2: WeChat, the node-webot peer beside bare node:http (CancelMate: slot, see README)');
-  results.wechat = await wechatRow({ ...opts, rounds: quick ? 1 : 3 });
+  step('row 2: WeChat webhook (safe mode) beside the node-webot peer and bare node:http');
+  results.wechat = await wechatRow({ ...opts, rounds: quick ? 2 : 5 });
 }
 if (wanted('growth')) {
   step(`row 3: growth (${quick ? '1k and 10k' : '1k, 100k and 1M'} stored conversations)`);
