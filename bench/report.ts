@@ -28,7 +28,40 @@ export interface RunResults {
   wechat?: WechatResult;
   growth?: { results: GrowthResult[]; skipped: { stored: number; reason: string }[] };
   telegram?: TelegramResult;
+  /** Set by {@link mergeRuns}: rows that were replaced by those of a later run, and when that run was. */
+  mergedFrom?: { rows: string[]; mode: string; startedAt: string; seconds?: number; load: number[] }[];
 }
+
+const ROWS = ['engine', 'http', 'wechat', 'growth', 'telegram'] as const;
+
+/**
+ * One report from several runs of the same machine: each later run's rows replace the earlier ones' (a full
+ * `--only=http` run over the last complete full run, say); the report's head says which rows came from when.
+ *
+ * @example
+ * goalTable(mergeRuns([lastFullRun, httpOnlyRun])); // rows 1, 3, 4 from the first, row 2 from the second
+ */
+export function mergeRuns(runs: readonly RunResults[]): RunResults {
+  const [first, ...later] = runs;
+  if (!first) throw new Error('mergeRuns: give at least one results file');
+  const out: RunResults = { ...first, mergedFrom: [...(first.mergedFrom ?? [])] };
+  for (const r of later) {
+    const rows = ROWS.filter((k) => r[k] !== undefined);
+    Object.assign(out, Object.fromEntries(rows.map((k) => [k, r[k]])));
+    out.mergedFrom?.push({
+      rows: [...rows],
+      mode: r.mode,
+      startedAt: r.startedAt,
+      ...(r.seconds ? { seconds: r.seconds } : {}),
+      load: r.machine.load,
+    });
+  }
+  return out;
+}
+
+/** "2026-11-30 22:11 UTC (full, 413 s)" */
+const when = (startedAt: string, mode: string, seconds?: number) =>
+  `${startedAt.slice(0, 16).replace('T', ' ')} UTC (${mode}${seconds ? `, ${Math.round(seconds)} s` : ''})`;
 
 const us = (s: Spread) => showSpread(s, 0, ' µs');
 const x = (s: Spread, digits = 2) => showSpread(s, digits, '×');
@@ -51,7 +84,11 @@ function verdict(value: number, target: number, atMost: boolean, unit = '×'): s
 /** The goals table and the figures behind it. */
 export function goalTable(r: RunResults): string {
   const m = r.machine;
-  const head = `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC (${r.mode}${r.seconds ? `, ${Math.round(r.seconds)} s` : ''}): ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')} (other work on this shared machine).`;
+  const merged = (r.mergedFrom ?? []).map(
+    (f) =>
+      ` Rows ${f.rows.join(', ')} from the run of ${when(f.startedAt, f.mode, f.seconds)}, load average at start ${f.load.join(' / ')}.`,
+  );
+  const head = `Run of ${when(r.startedAt, r.mode, r.seconds)}: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')} (other work on this shared machine).${merged.join('')}`;
   const goals: string[][] = [];
   const details: string[][] = [];
   const e = r.engine;
@@ -125,6 +162,14 @@ export function goalTable(r: RunResults): string {
         `p50 / p99 at ${h.offeredPerSecond} req/s: bare`,
         `${showSpread(h.bare.p50Ms, 2, ' ms')} / ${showSpread(h.bare.p99Ms, 1, ' ms')}`,
       ],
+      ...(h.cancelmate.settleMaxMs && h.bare.settleMaxMs
+        ? [
+            [
+              'slowest answer in the light second after the closed loop: web chat / bare',
+              `${showSpread(h.cancelmate.settleMaxMs, 1, ' ms')} / ${showSpread(h.bare.settleMaxMs, 1, ' ms')}`,
+            ],
+          ]
+        : []),
       ['errors (web chat / bare)', `${h.cancelmate.errors} / ${h.bare.errors}`],
     );
   }
@@ -227,8 +272,8 @@ function wechatLines(w: WechatResult, goals: string[][], details: string[][]): v
     ],
     ['WeChat: node-webot `wechat` (safe mode) ÷ bare node:http', x(w.throughputRatio)],
     ...sides.map(([name, f]) => [
-      `${name}: CPU per request; p50 / p99 at ${rate} req/s`,
-      `${us(f.cpuUsPerRequest)}; ${showSpread(f.p50Ms, 2, ' ms')} / ${showSpread(f.p99Ms, 1, ' ms')}`,
+      `${name}: CPU per request; p50 / p99 at ${rate} req/s${f.settleMaxMs ? '; slowest answer in the light second after the closed loop' : ''}`,
+      `${us(f.cpuUsPerRequest)}; ${showSpread(f.p50Ms, 2, ' ms')} / ${showSpread(f.p99Ms, 1, ' ms')}${f.settleMaxMs ? `; ${showSpread(f.settleMaxMs, 1, ' ms')}` : ''}`,
     ]),
     [
       `WeChat errors (${sides.map(([n]) => n.slice(7)).join(' / ')})${w.builtLate ? `; conversations built while measuring: ${w.builtLate}` : ''}`,

@@ -19,7 +19,7 @@ import { CONVERSATION, type LoadResult, maxThroughput, type Workload } from '../
 import { rotate } from '../lib/rounds.ts';
 import { type Spread, spread } from '../lib/stats.ts';
 import { openWechatReply, WechatConversations } from '../lib/wechatRequests.ts';
-import { figures, type HttpOptions, measure, type Round, type ServerFigures } from './measure.ts';
+import { figures, type HttpOptions, measure, type Round, SETTLE, type ServerFigures } from './measure.ts';
 
 /**
  * What {@link wechatRow} measured. Ratios are taken per round (the three servers measured in turn within it).
@@ -74,8 +74,10 @@ const MARGIN = 1.5;
 /** Builds the phase's conversations before it starts, and clears the load generator's garbage. */
 function prepare(side: Side, opts: HttpOptions, phase: 'closed' | 'fixed', last?: LoadResult): void {
   if (last) side.expected = Math.max(side.expected, last.perSecond);
-  const perSecond = phase === 'closed' ? side.expected : opts.rate;
-  const requests = perSecond * opts.seconds * MARGIN;
+  const requests =
+    phase === 'closed'
+      ? side.expected * opts.seconds * MARGIN
+      : (opts.rate * opts.seconds + SETTLE.rate * SETTLE.seconds) * MARGIN;
   side.pool.reset();
   side.pool.prebuild(Math.ceil(requests / CONVERSATION.length) + opts.concurrency);
   (globalThis as { gc?: () => void }).gc?.();

@@ -40,6 +40,7 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
 }
 
 class VirtualUser {
@@ -164,6 +165,7 @@ export async function maxThroughput(
     perSecond: latencies.length / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    maxMs: percentile(latencies, 1),
   };
 }
 
@@ -209,5 +211,6 @@ export async function fixedRate(
     perSecond: latencies.length / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    maxMs: percentile(latencies, 1),
   };
 }
