@@ -86,7 +86,7 @@ export function goalTable(r: RunResults): string {
   const m = r.machine;
   const merged = (r.mergedFrom ?? []).map(
     (f) =>
-      ` Rows ${f.rows.join(', ')} from the run of ${when(f.startedAt, f.mode, f.seconds)}, load average at start ${f.load.join(' / ')}.`,
+      ` Rows ${f.rows.join(' and ')} from the run of ${when(f.startedAt, f.mode, f.seconds)}, load average at start ${f.load.join(' / ')}.`,
   );
   const head = `Run of ${when(r.startedAt, r.mode, r.seconds)}: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')} (other work on this shared machine).${merged.join('')}`;
   const goals: string[][] = [];
@@ -165,7 +165,7 @@ export function goalTable(r: RunResults): string {
       ...(h.cancelmate.settleMaxMs && h.bare.settleMaxMs
         ? [
             [
-              'slowest answer in the light second after the closed loop: web chat / bare',
+              'slowest answer in the settling second after the closed loop: web chat / bare',
               `${showSpread(h.cancelmate.settleMaxMs, 1, ' ms')} / ${showSpread(h.bare.settleMaxMs, 1, ' ms')}`,
             ],
           ]
@@ -261,22 +261,22 @@ function wechatLines(w: WechatResult, goals: string[][], details: string[][]): v
     );
   }
   const sides: [string, ServerFigures][] = [
-    ...(ours ? [['WeChat CancelMate', ours] as [string, ServerFigures]] : []),
-    ['WeChat node-webot `wechat`', w.nodeWebot],
-    ['WeChat bare node:http', w.bare],
+    ...(ours ? [['CancelMate', ours] as [string, ServerFigures]] : []),
+    ['node-webot', w.nodeWebot],
+    ['bare', w.bare],
   ];
   details.push(
     [
-      `WeChat requests/s (closed loop, ${w.concurrency ?? 16} users in flight): ${sides.map(([n]) => n.slice(7)).join(' / ')}`,
+      `WeChat requests/s (closed loop, ${w.concurrency ?? 16} users in flight): ${sides.map(([n]) => n).join(' / ')}`,
       sides.map(([, f]) => showSpread(f.perSecond)).join(' / '),
     ],
     ['WeChat: node-webot `wechat` (safe mode) ÷ bare node:http', x(w.throughputRatio)],
     ...sides.map(([name, f]) => [
-      `${name}: CPU per request; p50 / p99 at ${rate} req/s${f.settleMaxMs ? '; slowest answer in the light second after the closed loop' : ''}`,
+      `WeChat ${name}: CPU per request; p50 / p99 at ${rate} req/s${f.settleMaxMs ? '; slowest in the settling second' : ''}`,
       `${us(f.cpuUsPerRequest)}; ${showSpread(f.p50Ms, 2, ' ms')} / ${showSpread(f.p99Ms, 1, ' ms')}${f.settleMaxMs ? `; ${showSpread(f.settleMaxMs, 1, ' ms')}` : ''}`,
     ]),
     [
-      `WeChat errors (${sides.map(([n]) => n.slice(7)).join(' / ')})${w.builtLate ? `; conversations built while measuring: ${w.builtLate}` : ''}`,
+      `WeChat errors (${sides.map(([n]) => n).join(' / ')})${w.builtLate ? `; conversations built while measuring: ${w.builtLate}` : ''}`,
       sides.map(([, f]) => f.errors).join(' / '),
     ],
   );
