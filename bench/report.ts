@@ -5,7 +5,9 @@
  */
 import type { EngineResult } from './engine/engineRow.ts';
 import type { GrowthResult } from './growth/growthRow.ts';
-import type { HttpResult, WechatResult } from './http/httpRow.ts';
+import type { HttpResult } from './http/httpRow.ts';
+import type { ServerFigures } from './http/measure.ts';
+import type { WechatResult } from './http/wechatRow.ts';
 import { type machine, markdownTable } from './lib/results.ts';
 import { type Spread, showSpread } from './lib/stats.ts';
 import type { TelegramResult } from './telegram/telegramRow.ts';
@@ -26,7 +28,40 @@ export interface RunResults {
   wechat?: WechatResult;
   growth?: { results: GrowthResult[]; skipped: { stored: number; reason: string }[] };
   telegram?: TelegramResult;
+  /** Set by {@link mergeRuns}: rows that were replaced by those of a later run, and when that run was. */
+  mergedFrom?: { rows: string[]; mode: string; startedAt: string; seconds?: number; load: number[] }[];
 }
+
+const ROWS = ['engine', 'http', 'wechat', 'growth', 'telegram'] as const;
+
+/**
+ * One report from several runs of the same machine: each later run's rows replace the earlier ones' (a full
+ * `--only=http` run over the last complete full run, say); the report's head says which rows came from when.
+ *
+ * @example
+ * goalTable(mergeRuns([lastFullRun, httpOnlyRun])); // rows 1, 3, 4 from the first, row 2 from the second
+ */
+export function mergeRuns(runs: readonly RunResults[]): RunResults {
+  const [first, ...later] = runs;
+  if (!first) throw new Error('mergeRuns: give at least one results file');
+  const out: RunResults = { ...first, mergedFrom: [...(first.mergedFrom ?? [])] };
+  for (const r of later) {
+    const rows = ROWS.filter((k) => r[k] !== undefined);
+    Object.assign(out, Object.fromEntries(rows.map((k) => [k, r[k]])));
+    out.mergedFrom?.push({
+      rows: [...rows],
+      mode: r.mode,
+      startedAt: r.startedAt,
+      ...(r.seconds ? { seconds: r.seconds } : {}),
+      load: r.machine.load,
+    });
+  }
+  return out;
+}
+
+/** "2026-11-30 22:11 UTC (full, 413 s)" */
+const when = (startedAt: string, mode: string, seconds?: number) =>
+  `${startedAt.slice(0, 16).replace('T', ' ')} UTC (${mode}${seconds ? `, ${Math.round(seconds)} s` : ''})`;
 
 const us = (s: Spread) => showSpread(s, 0, ' µs');
 const x = (s: Spread, digits = 2) => showSpread(s, digits, '×');
@@ -49,7 +84,11 @@ function verdict(value: number, target: number, atMost: boolean, unit = '×'): s
 /** The goals table and the figures behind it. */
 export function goalTable(r: RunResults): string {
   const m = r.machine;
-  const head = `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC (${r.mode}${r.seconds ? `, ${Math.round(r.seconds)} s` : ''}): ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')} (other work on this shared machine).`;
+  const merged = (r.mergedFrom ?? []).map(
+    (f) =>
+      ` Rows ${f.rows.join(' and ')} from the run of ${when(f.startedAt, f.mode, f.seconds)}, load average at start ${f.load.join(' / ')}.`,
+  );
+  const head = `Run of ${when(r.startedAt, r.mode, r.seconds)}: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.os}; load average at start ${m.load.join(' / ')} (other work on this shared machine).${merged.join('')}`;
   const goals: string[][] = [];
   const details: string[][] = [];
   const e = r.engine;
@@ -123,25 +162,19 @@ export function goalTable(r: RunResults): string {
         `p50 / p99 at ${h.offeredPerSecond} req/s: bare`,
         `${showSpread(h.bare.p50Ms, 2, ' ms')} / ${showSpread(h.bare.p99Ms, 1, ' ms')}`,
       ],
+      ...(h.cancelmate.settleMaxMs && h.bare.settleMaxMs
+        ? [
+            [
+              'slowest answer in the settling second after the closed loop: web chat / bare',
+              `${showSpread(h.cancelmate.settleMaxMs, 1, ' ms')} / ${showSpread(h.bare.settleMaxMs, 1, ' ms')}`,
+            ],
+          ]
+        : []),
       ['errors (web chat / bare)', `${h.cancelmate.errors} / ${h.bare.errors}`],
     );
   }
   const w = r.wechat;
-  if (w) {
-    goals.push([
-      '2 · WeChat webhook ÷ node-webot peer',
-      '≥ 3×',
-      'slot: waits for the WeChat channel on main',
-      '—',
-    ]);
-    details.push(
-      ['WeChat: node-webot `wechat` (safe mode) ÷ bare node:http', x(w.throughputRatio)],
-      [
-        'WeChat: node-webot CPU per request / p99 at the fixed load',
-        `${us(w.nodeWebot.cpuUsPerRequest)} / ${showSpread(w.nodeWebot.p99Ms, 1, ' ms')}`,
-      ],
-    );
-  }
+  if (w) wechatLines(w, goals, details);
   const g = r.growth;
   if (g?.results.length) {
     const first = g.results[0];
@@ -195,4 +228,56 @@ export function goalTable(r: RunResults): string {
     '',
     markdownTable(['figure', 'measured: median (min–max)'], details),
   ].join('\n');
+}
+
+/** Row 2's WeChat goals and figures (a run from before CancelMate's webhook joined shows the slot). */
+function wechatLines(w: WechatResult, goals: string[][], details: string[][]): void {
+  const ours = w.cancelmate;
+  const rate = w.offeredPerSecond ?? 500;
+  if (!ours) {
+    goals.push(['2 · WeChat webhook ÷ node-webot peer', '≥ 3×', 'not measured in this run', '—']);
+  } else {
+    const p99 = ratio(ours.p99Ms, w.bare.p99Ms);
+    goals.push(
+      [
+        '2 · WeChat throughput ÷ bare node:http',
+        '≥ 0.35×',
+        x(ours.vsBare),
+        verdict(ours.vsBare.median, 0.35, false),
+      ],
+      [
+        '2 · WeChat throughput ÷ node-webot peer',
+        '≥ 3×',
+        x(ours.vsNodeWebot),
+        verdict(ours.vsNodeWebot.median, 3, false),
+      ],
+      [
+        '2 · WeChat CPU per message',
+        '≤ 150 µs',
+        us(ours.cpuUsPerRequest),
+        verdict(ours.cpuUsPerRequest.median, 150, true, ' µs'),
+      ],
+      [`2 · WeChat p99 at ${rate} req/s ÷ bare's`, '≤ 1.5×', x(p99, 1), verdict(p99.median, 1.5, true)],
+    );
+  }
+  const sides: [string, ServerFigures][] = [
+    ...(ours ? [['CancelMate', ours] as [string, ServerFigures]] : []),
+    ['node-webot', w.nodeWebot],
+    ['bare', w.bare],
+  ];
+  details.push(
+    [
+      `WeChat requests/s (closed loop, ${w.concurrency ?? 16} users in flight): ${sides.map(([n]) => n).join(' / ')}`,
+      sides.map(([, f]) => showSpread(f.perSecond)).join(' / '),
+    ],
+    ['WeChat: node-webot `wechat` (safe mode) ÷ bare node:http', x(w.throughputRatio)],
+    ...sides.map(([name, f]) => [
+      `WeChat ${name}: CPU per request; p50 / p99 at ${rate} req/s${f.settleMaxMs ? '; slowest in the settling second' : ''}`,
+      `${us(f.cpuUsPerRequest)}; ${showSpread(f.p50Ms, 2, ' ms')} / ${showSpread(f.p99Ms, 1, ' ms')}${f.settleMaxMs ? `; ${showSpread(f.settleMaxMs, 1, ' ms')}` : ''}`,
+    ]),
+    [
+      `WeChat errors (${sides.map(([n]) => n).join(' / ')})${w.builtLate ? `; conversations built while measuring: ${w.builtLate}` : ''}`,
+      sides.map(([, f]) => f.errors).join(' / '),
+    ],
+  );
 }

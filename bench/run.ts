@@ -3,7 +3,8 @@
  * million stored conversations): CancelMate measured beside what a user would pick instead, in one run on
  * one machine, on loopback only, in alternating rounds (medians with min–max). Rows:
  *   1. engine.handle per message, beside a minimal XState + better-sqlite3 peer (bench/engine/);
- *   2. the web chat end to end, beside bare node:http; WeChat: the node-webot peer beside bare (bench/http/);
+ *   2. the web chat end to end, beside bare node:http; the WeChat webhook in safe mode, beside the node-webot
+ *      `wechat` middleware and bare node:http (bench/http/);
  *   3. growth: latency, memory and bytes on disk with 1k, 100k and 1M stored conversations (bench/growth/);
  *   4. Telegram through handleUpdate, beside a bare grammY echo bot and @grammyjs/conversations (bench/telegram/);
  *   5. what free-text understanding adds to the pure step per message (bench/understand/);
@@ -12,8 +13,9 @@
  * Writes bench/results/<time>-<mode>.json, bench/results/growth-<mode>.svg, prints a table with every goal's
  * figure, and after a full run puts the table into bench/README.md. Goals are reported, never asserted.
  *
- * Options: --quick, --only=engine,http,growth,telegram,understand,postgres, --no-readme, --report=<results.json> (no measuring:
- * print that run's table again and, for a full run, put it into bench/README.md).
+ * Options: --quick, --only=engine,http,growth,telegram,understand,postgres, --no-readme, --report=<results.json>[,<more.json>]
+ * (no measuring: print that run's table again — with more files, later runs' rows replacing earlier ones' — and,
+ * for a full run, put it into bench/README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,18 +24,20 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/store/sqlite/database.ts';
 import { engineRow } from './engine/engineRow.ts';
 import { growthRow } from './growth/growthRow.ts';
-import { httpRow, wechatRow } from './http/httpRow.ts';
+import { httpRow } from './http/httpRow.ts';
+import { wechatRow } from './http/wechatRow.ts';
 import { machine, RESULTS_DIR, saveResults, writeReadmeResults } from './lib/results.ts';
 import { growthSvg } from './lib/svg.ts';
 import { benchPostgres } from './postgres.ts';
-import { goalTable, type RunResults } from './report.ts';
+import { goalTable, mergeRuns, type RunResults } from './report.ts';
 import { telegramRow } from './telegram/telegramRow.ts';
 import { understandRow } from './understand/understandRow.ts';
 
 const args = process.argv.slice(2);
 const reportOf = args.find((a) => a.startsWith('--report='))?.slice(9);
 if (reportOf) {
-  const saved = JSON.parse(readFileSync(reportOf, 'utf8')) as RunResults;
+  // Several files (comma-separated): later runs' rows replace earlier ones' (see mergeRuns).
+  const saved = mergeRuns(reportOf.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResults));
   const again = goalTable(saved);
   console.log(again);
   if (saved.growth) writeGrowthSvg(saved);
@@ -47,6 +51,7 @@ const only = args
   .split(',');
 const wanted = (row: string) => !only || only.includes(row);
 const mode = quick ? 'quick' : 'full';
+const wechatRounds = quick ? 1 : 5;
 
 /** bench/results/growth-<mode>.svg from a run's growth row. */
 function writeGrowthSvg(r: RunResults): void {
@@ -105,8 +110,8 @@ if (wanted('http')) {
     ? { rounds: 2, seconds: 2, concurrency: 16, rate: 500 }
     : { rounds: 5, seconds: 5, concurrency: 16, rate: 500 };
   results.http = await httpRow(opts);
-  step('row 2: WeChat, the node-webot peer beside bare node:http (CancelMate: slot, see README)');
-  results.wechat = await wechatRow({ ...opts, rounds: quick ? 1 : 3 });
+  step('row 2: WeChat webhook (safe mode) beside the node-webot peer and bare node:http');
+  results.wechat = await wechatRow({ ...opts, rounds: wechatRounds });
 }
 if (wanted('growth')) {
   step(`row 3: growth (${quick ? '1k and 10k' : '1k, 100k and 1M'} stored conversations)`);

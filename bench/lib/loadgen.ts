@@ -3,7 +3,9 @@
  * of one conversation in order, one at a time; a finished conversation makes way for a new user. The web
  * chat workload speaks `POST /api/chat` the way browsers do (the session cookie from the first reply, its own
  * address in X-Forwarded-For, with TRUST_PROXY=loopback, so the per-client rate limit sees many users); the
- * WeChat workload posts encrypted, signed webhook messages from many open ids (wechatRequests.ts). Two modes:
+ * WeChat workload posts encrypted, signed webhook messages from many open ids, built before the measurement
+ * (wechatRequests.ts), and counts as an error any answer that is not an encrypted reply (a `success` means the
+ * server could not answer in time). Two modes:
  * - closed loop ({@link maxThroughput}): `concurrency` users at a time, each sending as soon as it has its
  *   reply — the most the server can do;
  * - open loop ({@link fixedRate}): a new request every 1/rate seconds whether or not earlier ones were
@@ -11,10 +13,15 @@
  */
 import { Agent, request } from 'node:http';
 import { nowNs, percentile } from './stats.ts';
-import { wechatTextRequest } from './wechatRequests.ts';
+import type { PrebuiltRequest, WechatConversations } from './wechatRequests.ts';
 
-/** Which API the virtual users speak. */
-export type Workload = 'webchat' | 'wechat';
+/**
+ * Which API the virtual users speak: the web chat, or WeChat with conversations taken from a pool built ahead.
+ *
+ * @example
+ * const workload: Workload = { wechat: new WechatConversations(CONVERSATION) };
+ */
+export type Workload = 'webchat' | { wechat: WechatConversations };
 
 /** The messages of one conversation (a user's first message has no cookie yet). */
 export const CONVERSATION = ['/start', '1', '1', '1', '1', '1', '成功了'] as const;
@@ -33,11 +40,14 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
 }
 
 class VirtualUser {
   cookie: string | undefined;
   step = 0;
+  /** WeChat: this user's conversation, built ahead. */
+  requests: readonly PrebuiltRequest[] | undefined;
   readonly address: string;
   constructor(readonly id: number) {
     this.address = `10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}`;
@@ -54,12 +64,14 @@ function newUser(): VirtualUser {
 function requestFor(
   workload: Workload,
   user: VirtualUser,
-): { path: string; headers: Record<string, string>; body: string } {
-  const text = CONVERSATION[user.step % CONVERSATION.length] ?? '1';
-  if (workload === 'wechat') {
-    const { query, body } = wechatTextRequest(`o_bench_${user.id}`, text);
-    return { path: `/wechat?${query}`, headers: { 'content-type': 'text/xml' }, body };
+): { path: string; headers: Record<string, string>; body: string | Buffer } {
+  if (workload !== 'webchat') {
+    user.requests ??= workload.wechat.take();
+    const built = user.requests[user.step];
+    if (!built) throw new Error(`loadgen: no pre-built message ${user.step} for this user`);
+    return { path: built.path, headers: { 'content-type': 'text/xml' }, body: built.body };
   }
+  const text = CONVERSATION[user.step % CONVERSATION.length] ?? '1';
   const body = JSON.stringify({
     text,
     messageId: `m${user.id}-${user.step}-${Math.random().toString(36).slice(2, 10)}`,
@@ -75,8 +87,11 @@ function requestFor(
   };
 }
 
-/** Sends the user's next message; resolves when the reply has been read (status, or -1 on a failure). */
-function send(agent: Agent, port: number, user: VirtualUser, workload: Workload): Promise<number> {
+/** A WeChat answer that is a sealed reply (not `success`, not empty): the server really answered. */
+const SEALED = '<xml><Encrypt>';
+
+/** Sends the user's next message; resolves when the reply has been read: whether it was an answer. */
+function send(agent: Agent, port: number, user: VirtualUser, workload: Workload): Promise<boolean> {
   const { path, headers, body } = requestFor(workload, user);
   return new Promise((resolve) => {
     const req = request(
@@ -91,20 +106,31 @@ function send(agent: Agent, port: number, user: VirtualUser, workload: Workload)
       (res) => {
         const set = res.headers['set-cookie']?.[0];
         if (set) user.cookie = set.split(';')[0];
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? -1));
-        res.on('error', () => resolve(-1));
+        const ok = res.statusCode === 200;
+        if (workload === 'webchat') {
+          res.resume();
+          res.on('end', () => resolve(ok));
+        } else {
+          let head = '';
+          res.setEncoding('latin1');
+          res.on('data', (chunk: string) => {
+            if (head.length < SEALED.length) head += chunk;
+          });
+          res.on('end', () => resolve(ok && head.startsWith(SEALED)));
+        }
+        res.on('error', () => resolve(false));
       },
     );
-    req.on('error', () => resolve(-1));
+    req.on('error', () => resolve(false));
     req.end(body);
   });
 }
 
-/** Advances a user; a finished conversation starts a new user (new session, new address). */
-function next(user: VirtualUser): VirtualUser {
+/** Advances a user; a finished conversation starts a new user (new session, new address, new openid). */
+function next(user: VirtualUser, workload: Workload): VirtualUser {
   user.step += 1;
-  return user.step >= CONVERSATION.length ? newUser() : user;
+  const length = workload === 'webchat' ? CONVERSATION.length : workload.wechat.messages.length;
+  return user.step >= length ? newUser() : user;
 }
 
 /** See {@link LoadResult}; closed loop with `concurrency` users in flight for `seconds`. */
@@ -113,6 +139,7 @@ export async function maxThroughput(
   opts: { concurrency: number; seconds: number; workload?: Workload },
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const workload = opts.workload ?? 'webchat';
   const latencies: number[] = [];
   let errors = 0;
   const start = nowNs();
@@ -122,10 +149,10 @@ export async function maxThroughput(
       let user = newUser();
       while (nowNs() < end) {
         const t0 = nowNs();
-        const status = await send(agent, port, user, opts.workload ?? 'webchat');
+        const ok = await send(agent, port, user, workload);
         latencies.push((nowNs() - t0) / 1e6);
-        if (status !== 200) errors += 1;
-        user = next(user);
+        if (!ok) errors += 1;
+        user = next(user, workload);
       }
     }),
   );
@@ -138,6 +165,7 @@ export async function maxThroughput(
     perSecond: latencies.length / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    maxMs: percentile(latencies, 1),
   };
 }
 
@@ -147,6 +175,7 @@ export async function fixedRate(
   opts: { rate: number; seconds: number; workload?: Workload },
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const workload = opts.workload ?? 'webchat';
   const idle: VirtualUser[] = [];
   const latencies: number[] = [];
   let errors = 0;
@@ -164,10 +193,10 @@ export async function fixedRate(
     while (nowNs() < due) await new Promise((r) => setImmediate(r));
     const user = idle.pop() ?? newUser();
     pending.push(
-      send(agent, port, user, opts.workload ?? 'webchat').then((status) => {
+      send(agent, port, user, workload).then((ok) => {
         latencies.push((nowNs() - due) / 1e6);
-        if (status !== 200) errors += 1;
-        const after = next(user);
+        if (!ok) errors += 1;
+        const after = next(user, workload);
         idle.push(after);
       }),
     );
@@ -182,5 +211,6 @@ export async function fixedRate(
     perSecond: latencies.length / seconds,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    maxMs: percentile(latencies, 1),
   };
 }

@@ -43,6 +43,7 @@ export function saveResults(mode: 'quick' | 'full', results: unknown): string {
   const text = `${JSON.stringify(results, null, 2)}\n`;
   writeFileSync(file, text);
   writeFileSync(join(RESULTS_DIR, `latest-${mode}.json`), text);
+  formatted(file, join(RESULTS_DIR, `latest-${mode}.json`));
   return file;
 }
 
@@ -73,11 +74,15 @@ export function writeReadmeResults(markdown: string): void {
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
   writeFileSync(readme, `${text.slice(0, a + start.length)}\n${markdown}\n${text.slice(b)}`);
-  // The project's formatter lines the tables up, so `npm run check` stays clean after a run.
+  formatted(readme);
+}
+
+/** Runs the project's formatter over `files` (tables lined up, JSON as committed), so `npm run check` stays clean. */
+function formatted(...files: string[]): void {
   try {
-    execFileSync(process.execPath, [BIOME, 'format', '--write', readme], { stdio: 'ignore' });
+    execFileSync(process.execPath, [BIOME, 'format', '--write', ...files], { stdio: 'ignore' });
   } catch {
-    // no formatter here: the table is still right, only not aligned
+    // no formatter here: the files are still right, only not laid out as biome would
   }
 }
 

@@ -62,15 +62,20 @@ export async function alternate(a: Side, b: Side, rounds: number, warmUp = true)
 }
 
 /**
- * Runs several sides in rotation for `rounds` rounds (the starting side moves by one each round).
+ * Runs several sides in rotation for `rounds` rounds (the starting side moves by one each round), after one
+ * unmeasured warm-up run each unless `warmUp` is false (the caller warmed them up its own way).
  *
  * @example
  * const byName = await rotate([ours, echo, conversations], 5);
  * byName.get('ours')?.median;
  */
-export async function rotate(sides: readonly Side[], rounds: number): Promise<Map<string, number[]>> {
+export async function rotate(
+  sides: readonly Side[],
+  rounds: number,
+  warmUp = true,
+): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(sides.map((s) => [s.name, []]));
-  for (const s of sides) await s.run(); // warm-up
+  if (warmUp) for (const s of sides) await s.run();
   for (let i = 0; i < rounds; i += 1)
     for (let j = 0; j < sides.length; j += 1) {
       const side = sides[(i + j) % sides.length];
