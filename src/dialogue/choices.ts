@@ -21,6 +21,8 @@ export const ENGINE_CHOICES = {
   skip: '_skip',
   forgetYes: '_forget_yes',
   forgetNo: '_forget_no',
+  restartYes: '_restart_yes',
+  restartNo: '_restart_no',
   /** Free text understood: "yes, that's it" / "no, let me choose" / "none of these platforms". */
   yes: '_yes',
   change: '_change',
@@ -42,6 +44,11 @@ export function currentChoices(env: StepEnv, conv: ConversationState): Choice[] 
     return [
       { id: ENGINE_CHOICES.forgetYes, label: label('forgetYes') },
       { id: ENGINE_CHOICES.forgetNo, label: label('forgetNo') },
+    ];
+  if (conv.confirmRestart)
+    return [
+      { id: ENGINE_CHOICES.restartYes, label: label('restartYes') },
+      { id: ENGINE_CHOICES.restartNo, label: label('restartNo') },
     ];
   if (conv.pending?.kind === 'confirm')
     return [

@@ -19,6 +19,12 @@ export function runCommand(env: StepEnv, conv: ConversationState, cmd: Command, 
         ? { conv, moved: true }
         : { conv, note: say(conv, 'resumed'), moved: false };
     case 'restart': {
+      // Facts typed in are not thrown away by one word: confirm first (unless the conversation has ended).
+      const facts = Object.keys(conv.ctx.fields).filter((k) => k.startsWith('fact_')).length;
+      if (!conv.confirmRestart && facts > 0 && !bundle.states[conv.state]?.final) {
+        const asking = { ...conv, confirmRestart: true, turn: conv.turn + 1 };
+        return { conv: asking, moved: false, only: tr.common(conv.lang, 'restartConfirm.ask', { n: facts }) };
+      }
       const fresh = freshConversation(bundle.start, conv.lang, bundle.version);
       const next = { ...fresh, langChosen: conv.langChosen, turn: conv.turn + 1, shown: conv.shown };
       return { conv: next, note: say(conv, 'restarted'), moved: true };

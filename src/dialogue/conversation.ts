@@ -30,6 +30,8 @@ export interface ConversationState {
   shown: ShownSteps[];
   /** Set while "forget me" waits for its confirmation. */
   confirmForget?: boolean;
+  /** Set while "restart" waits for its confirmation (facts were given and would be lost). */
+  confirmRestart?: boolean;
   /** Set while the guide checks what it understood from free text (see dialogue/freeText.ts). */
   pending?: PendingUnderstanding;
   /**
@@ -124,6 +126,7 @@ function isConversationState(v: unknown): v is ConversationState {
     Array.isArray(v.history) &&
     v.history.every((h) => isObject(h) && typeof h.state === 'string' && isContext(h.ctx)) &&
     (v.confirmForget === undefined || typeof v.confirmForget === 'boolean') &&
+    (v.confirmRestart === undefined || typeof v.confirmRestart === 'boolean') &&
     (v.understood === undefined || isStrings(v.understood))
   );
 }

@@ -7,6 +7,7 @@ import { caseFromFields, type PlatformRef } from '../receipts/caseFile.ts';
 import { letterMessages } from '../receipts/complaint.ts';
 import { groundsBlock } from '../receipts/grounds.ts';
 import { localDay } from '../receipts/localTime.ts';
+import { factProgress } from './factProgress.ts';
 import type { Choice } from './types.ts';
 
 /**
@@ -75,7 +76,7 @@ export function renderState(
   return {
     text: parts.join('\n\n'),
     letters,
-    ask: st.ask ? tr.text(lang, st.ask, vars) : '',
+    ask: st.ask ? withProgress(bundle, tr, stateId, lang, tr.text(lang, st.ask, vars)) : '',
     choices: stateChoices(bundle, tr, stateId, ctx, lang),
     shown,
   };
@@ -189,4 +190,10 @@ function renderSteps(
       ...(sourceUrl ? { sourceUrl } : {}),
     },
   };
+}
+
+/** A fact question with its place in the interview in front (「第 3/6 项」), when it is part of one. */
+function withProgress(bundle: FlowBundle, tr: Translator, stateId: string, lang: Lang, ask: string): string {
+  const p = factProgress(bundle, stateId);
+  return p && p.of > 1 ? `${tr.common(lang, 'facts.progress', p)}${ask}` : ask;
 }

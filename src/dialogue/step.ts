@@ -184,6 +184,17 @@ function decide(
     if (cmd) meaning = { kind: 'command', command: cmd };
   }
 
+  if (conv.confirmRestart) {
+    const { confirmRestart: _asked, ...rest } = conv;
+    const again = meaning.kind === 'command' && meaning.command === 'restart';
+    if (again || (meaning.kind === 'choice' && meaning.id === ENGINE_CHOICES.restartYes))
+      return runCommand(env, { ...conv, confirmRestart: true }, 'restart', isNew);
+    return {
+      conv: { ...rest, turn: conv.turn + 1 },
+      note: env.tr.common(conv.lang, 'restartConfirm.kept'),
+      moved: false,
+    };
+  }
   if (conv.confirmForget) {
     const cleared = { ...conv, confirmForget: false, turn: conv.turn + 1 };
     if (meaning.kind === 'choice' && meaning.id === ENGINE_CHOICES.forgetYes)
@@ -222,7 +233,9 @@ function decide(
         return moveOn(env, { ...conv, ctx: { ...conv.ctx, fields } }, { type: 'fact', value: parsed.value });
       }
       const why = env.tr.common(conv.lang, `facts.invalid.${parsed.reason}`);
-      return { conv, note: `${why}${env.tr.common(conv.lang, 'facts.again')}`, moved: false };
+      // Chinese sentences run on; English ones need a space between them.
+      const gap = conv.lang === 'en' ? ' ' : '';
+      return { conv, note: `${why}${gap}${env.tr.common(conv.lang, 'facts.again')}`, moved: false };
     }
   }
   if (meaning.kind === 'choice') {

@@ -222,6 +222,10 @@ describe('free text in the dialogue', () => {
     await c.say('爱奇艺没提醒就扣了我30块');
     await c.say('对');
     expect(c.state()?.understood).toEqual({ notice: 'no' });
+    // The sentence gave an amount, so restarting asks first; the answers are kept until the user confirms.
+    const ask = await c.say('/restart');
+    expect(ask.choices?.map((x) => x.id)).toEqual(['_restart_yes', '_restart_no']);
+    expect(c.state()?.understood).toEqual({ notice: 'no' });
     await c.say('/restart');
     expect(c.state()?.understood).toBeUndefined();
     for (const t of ['2', '1', '1', '4']) await c.say(t);

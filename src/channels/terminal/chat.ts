@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Engine } from '../../dialogue/engine.ts';
 import type { Reply } from '../../dialogue/types.ts';
 import { BRACKETED, replyBody } from '../kit/numbered.ts';
+import { rewording } from '../kit/reword.ts';
 
 /**
  * The terminal channel, also the scriptable interface: each reply is printed as its text and then one
@@ -58,16 +59,18 @@ export function saveAttachments(replies: readonly Reply[], dir: string | undefin
 /** Runs the chat until the input ends. */
 export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   const { engine, output } = opts;
-  const send = async (text: string) =>
-    (
-      await engine.handle({
-        channel: 'terminal',
-        userId: opts.user,
-        messageId: randomUUID(),
-        text,
-        ...(opts.lang ? { langHint: opts.lang } : {}),
-      })
-    ).replies;
+  const send = async (text: string) => {
+    const { replies, lang } = await engine.handle({
+      channel: 'terminal',
+      userId: opts.user,
+      messageId: randomUUID(),
+      text,
+      ...(opts.lang ? { langHint: opts.lang } : {}),
+    });
+    // Nothing can be tapped here: hints written for buttons get the terminal's wording (terminal.instead).
+    const reword = rewording(engine.words, lang, 'terminal.instead');
+    return replies.map((r) => ({ ...r, text: reword(r.text) }));
+  };
   const write = (s: string) => output.write(s);
   const show = (replies: Reply[]) => write(formatReplies(replies, saveAttachments(replies, opts.saveDir)));
   show(await send('/start'));

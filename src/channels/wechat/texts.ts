@@ -1,6 +1,7 @@
 import type { Lang } from '../../i18n/lang.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import { normalize } from '../../understand/match.ts';
+import { rewording } from '../kit/reword.ts';
 import type { ComposeWords } from './compose.ts';
 
 /**
@@ -71,7 +72,7 @@ function buildTexts(tr: WechatWords, lang: Lang): WechatTexts {
     .list(lang, 'wechat.letterWords')
     .map(normalize)
     .filter((w) => w.length > 0);
-  const swaps = insteadPairs(tr, lang);
+  const reword = rewording(tr, lang, 'wechat.instead');
   return {
     lang,
     say,
@@ -90,25 +91,6 @@ function buildTexts(tr: WechatWords, lang: Lang): WechatTexts {
       }
       return undefined;
     },
-    reword(text) {
-      let out = text;
-      for (const [from, to] of swaps) if (from && out.includes(from)) out = out.replaceAll(from, to);
-      return out;
-    },
+    reword,
   };
-}
-
-/** `wechat.instead` as [original text, WeChat text] pairs; `flow:` keys are flow texts, others common ones. */
-function insteadPairs(tr: WechatWords, lang: Lang): [string, string][] {
-  const list = tr.tree(lang, 'common', 'wechat.instead');
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((item: unknown) => {
-    const { key, text } = (item ?? {}) as { key?: unknown; text?: unknown };
-    if (typeof key !== 'string' || typeof text !== 'string') return [];
-    const original = key.startsWith('flow:') ? tr.ns(lang, 'flow', key.slice(5)) : tr.common(lang, key);
-    // A key that no longer exists translates to itself: skip it rather than replace the key's name.
-    return original && original !== key && original !== key.slice(5)
-      ? [[original, text] as [string, string]]
-      : [];
-  });
 }

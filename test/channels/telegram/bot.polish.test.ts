@@ -83,6 +83,18 @@ describe('the platform list', () => {
   });
 });
 
+describe('the receipt', () => {
+  it('comes as HTML and JSON documents, and its text never points at a local address', async () => {
+    await h.say(CHAT, '/start', ZH);
+    await h.say(CHAT, '收据', ZH);
+    const docs = h.api.calls.filter((c) => c.method === 'sendDocument' && c.status === 200);
+    expect(docs.map((c) => c.files?.[0]?.filename.split('.').pop())).toEqual(['html', 'json']);
+    const texts = h.api.sentTexts(CHAT).join('\n');
+    expect(texts).toContain('收据已生成');
+    expect(texts).not.toMatch(/127\.0\.0\.1|localhost/);
+  });
+});
+
 describe('failures', () => {
   it('after a failed delivery, says the message was kept and how to see the question again', async () => {
     await h.say(CHAT, '/start', ZH);
