@@ -5,7 +5,7 @@
 
 import { escapeLiteral } from 'pg';
 import { GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
-import type { StoredReceipt } from '../port.ts';
+import type { StoredReceipt, StoredReminder } from '../port.ts';
 import type { BufferedTx, Fetched, Need, Write } from './bufferedTx.ts';
 import type { PgClient } from './connection.ts';
 
@@ -35,6 +35,44 @@ export function toReceipt(row: ReceiptRow): StoredReceipt {
     conversationId: row.conversation_id,
     tokenHash: row.token_hash,
     json: row.receipt,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * A reminders row as selected.
+ *
+ * @example
+ * const { rows } = await client.query<ReminderRow>('SELECT * FROM reminders WHERE id = $1', [id]);
+ */
+export interface ReminderRow {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  address: string;
+  day: string;
+  due_at: Date;
+  lang: string;
+  text: string;
+  created_at: Date;
+}
+
+/**
+ * A reminders row as the port hands it out.
+ *
+ * @example
+ * toReminder(row).dueAt; // '2026-12-24T01:00:00.000Z'
+ */
+export function toReminder(row: ReminderRow): StoredReminder {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel,
+    address: row.address,
+    day: row.day,
+    dueAt: row.due_at.toISOString(),
+    lang: row.lang,
+    text: row.text,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -114,6 +152,13 @@ export async function fetchNeeds(
         values: [id],
       });
       fetched.receipts = rows.map(toReceipt);
+    } else if (need.kind === 'reminders' && !fetched.reminders) {
+      const { rows } = await client.query<ReminderRow>({
+        name: 'cm_reminders',
+        text: 'SELECT * FROM reminders WHERE conversation_id = $1 ORDER BY due_at, id',
+        values: [id],
+      });
+      fetched.reminders = rows.map(toReminder);
     } else if (need.kind === 'processed' && !fetched.processed.has(need.messageId)) {
       const { rows } = await client.query<{ record: string }>({
         name: 'cm_processed',
@@ -209,6 +254,26 @@ function statementsFor(
           .map(lit)
           .join(', ')})`,
       ];
+    case 'reminder': {
+      const r = w.reminder;
+      return [
+        `INSERT INTO reminders (id, conversation_id, channel, address, day, due_at, lang, text, created_at) VALUES (${[
+          r.id,
+          id,
+          r.channel,
+          r.address,
+          r.day,
+          new Date(r.dueAt),
+          r.lang,
+          r.text,
+          new Date(r.createdAt),
+        ]
+          .map(lit)
+          .join(', ')}) ON CONFLICT (conversation_id, day) DO UPDATE SET channel = excluded.channel,
+          address = excluded.address, due_at = excluded.due_at, lang = excluded.lang, text = excluded.text,
+          created_at = excluded.created_at`,
+      ];
+    }
     case 'increment':
       return [
         `INSERT INTO stats (kind, key, month, count) VALUES (${[
@@ -221,6 +286,7 @@ function statementsFor(
           .join(', ')}) ON CONFLICT (kind, key, month) DO UPDATE SET count = stats.count + excluded.count`,
       ];
     case 'forget':
+      // Transcript, receipts and reminders go with the conversation's row (ON DELETE CASCADE).
       return [
         `DELETE FROM conversations WHERE id = ${lit(id)}`,
         `DELETE FROM processed WHERE conversation_id = ${lit(id)}`,
