@@ -30,15 +30,14 @@ import { explainConnectError, openPool, type PgClient, type Pool } from './conne
 import { claimInstallation, type InstallationSecrets } from './installation.ts';
 import { conversationLockKey } from './lockKeys.ts';
 import { migratePostgres } from './migrations.ts';
+import { type ReminderRow, toReminder } from './reminderRows.ts';
 import {
   fetchConversation,
   fetchNeeds,
   flushAndCommit,
   lockAndFetch,
   type ReceiptRow,
-  type ReminderRow,
   toReceipt,
-  toReminder,
 } from './statements.ts';
 
 /**

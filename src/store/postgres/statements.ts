@@ -5,9 +5,10 @@
 
 import { escapeLiteral } from 'pg';
 import { GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
-import type { StoredReceipt, StoredReminder } from '../port.ts';
+import type { StoredReceipt } from '../port.ts';
 import type { BufferedTx, Fetched, Need, Write } from './bufferedTx.ts';
 import type { PgClient } from './connection.ts';
+import { type ReminderRow, toReminder } from './reminderRows.ts';
 
 /**
  * A receipts row as selected.
@@ -35,44 +36,6 @@ export function toReceipt(row: ReceiptRow): StoredReceipt {
     conversationId: row.conversation_id,
     tokenHash: row.token_hash,
     json: row.receipt,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-/**
- * A reminders row as selected.
- *
- * @example
- * const { rows } = await client.query<ReminderRow>('SELECT * FROM reminders WHERE id = $1', [id]);
- */
-export interface ReminderRow {
-  id: string;
-  conversation_id: string;
-  channel: string;
-  address: string;
-  day: string;
-  due_at: Date;
-  lang: string;
-  text: string;
-  created_at: Date;
-}
-
-/**
- * A reminders row as the port hands it out.
- *
- * @example
- * toReminder(row).dueAt; // '2026-12-24T01:00:00.000Z'
- */
-export function toReminder(row: ReminderRow): StoredReminder {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    channel: row.channel,
-    address: row.address,
-    day: row.day,
-    dueAt: row.due_at.toISOString(),
-    lang: row.lang,
-    text: row.text,
     createdAt: row.created_at.toISOString(),
   };
 }
