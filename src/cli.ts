@@ -207,7 +207,7 @@ async function db(args: string[]): Promise<number> {
   process.stdout.write(
     `Copied ${config.DATA_DIR} into the ${describeTarget(url)}: ${report.conversations} conversations, ` +
       `${report.transcript} transcript entries (every chain verifies), ${report.processed} de-duplication records, ` +
-      `${report.receipts} receipts.\n` +
+      `${report.receipts} receipts, ${report.reminders} reminders still to send.\n` +
       `Next: start every replica with DATABASE_URL set, RECEIPT_KEY_FILE=${secrets.keyFile} and SALT_FILE=${secrets.saltFile} ` +
       '(copies of these two files on each machine; docs/deploy.md, "Several replicas").\n',
   );

@@ -3,12 +3,13 @@ import type { Translator } from '../i18n/translator.ts';
 import { COMMANDS, type Command, type MatchableChoice } from '../understand/match.ts';
 import type { ConversationState } from './conversation.ts';
 import type { StepEnv } from './decision.ts';
+import { remindMeOffered } from './reminder.ts';
 import { stateChoices } from './render.ts';
 import type { Choice } from './types.ts';
 
 /**
- * The choices shown with each question: the flow's own, then the engine's (skip on a fact question,
- * back when there is somewhere to go back to, restart at the end, yes/no while "forget me" waits; yes/change
+ * The choices shown with each question: the flow's own, then the engine's (skip on a fact question, a
+ * message on the reminder day where the channel can send one, back when there is somewhere to go back to, restart at the end, yes/no while "forget me" waits; yes/change
  * or the candidate platforms while free text is being checked).
  * Engine ids start with `_`, which flow ids cannot.
  *
@@ -27,6 +28,8 @@ export const ENGINE_CHOICES = {
   yes: '_yes',
   change: '_change',
   other: '_other',
+  /** "Message me on the reminder day": offered only where the channel can write later (dialogue/reminder.ts). */
+  remindMe: '_remind_me',
 } as const;
 
 /** Engine choices people also type in other words (locales/<lang>/common.json `choiceWords.*`). */
@@ -67,6 +70,7 @@ export function currentChoices(env: StepEnv, conv: ConversationState): Choice[] 
   const own = stateChoices(env.bundle, env.tr, conv.state, conv.ctx, conv.lang);
   if (st.final) return [...own, { id: ENGINE_CHOICES.restart, label: label('restart') }];
   if (st.fact) own.push({ id: ENGINE_CHOICES.skip, label: label('skip') });
+  if (remindMeOffered(env, conv)) own.push({ id: ENGINE_CHOICES.remindMe, label: label('remindMe') });
   return conv.history.length > 0 ? [...own, { id: ENGINE_CHOICES.back, label: label('back') }] : own;
 }
 

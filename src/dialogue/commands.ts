@@ -19,8 +19,11 @@ export function runCommand(env: StepEnv, conv: ConversationState, cmd: Command, 
         ? { conv, moved: true }
         : { conv, note: say(conv, 'resumed'), moved: false };
     case 'restart': {
-      // Facts typed in are not thrown away by one word: confirm first (unless the conversation has ended).
-      const facts = Object.keys(conv.ctx.fields).filter((k) => k.startsWith('fact_')).length;
+      // Facts typed in for the letters are not thrown away by one word: confirm first (unless the conversation
+      // has ended). A reminder day is not counted: its calendar file was handed out when it was typed.
+      const facts = Object.keys(conv.ctx.fields).filter(
+        (k) => k.startsWith('fact_') && k !== 'fact_reminder',
+      ).length;
       if (!conv.confirmRestart && facts > 0 && !bundle.states[conv.state]?.final) {
         const asking = { ...conv, confirmRestart: true, turn: conv.turn + 1 };
         return { conv: asking, moved: false, only: tr.common(conv.lang, 'restartConfirm.ask', { n: facts }) };

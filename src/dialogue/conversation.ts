@@ -40,6 +40,8 @@ export interface ConversationState {
    * is answered with it when the dialogue gets there, once (dialogue/plan.ts).
    */
   understood?: Record<string, string>;
+  /** The reminder day a message on that day was asked for (the guide does not offer it again for that day). */
+  remindOn?: string;
 }
 
 /**
@@ -127,7 +129,8 @@ function isConversationState(v: unknown): v is ConversationState {
     v.history.every((h) => isObject(h) && typeof h.state === 'string' && isContext(h.ctx)) &&
     (v.confirmForget === undefined || typeof v.confirmForget === 'boolean') &&
     (v.confirmRestart === undefined || typeof v.confirmRestart === 'boolean') &&
-    (v.understood === undefined || isStrings(v.understood))
+    (v.understood === undefined || isStrings(v.understood)) &&
+    (v.remindOn === undefined || typeof v.remindOn === 'string')
   );
 }
 

@@ -20,15 +20,21 @@ export interface StepEnv {
   defaultLang?: Lang;
   /** The users' IANA time zone, for "today" on drafted letters and dates typed; Asia/Shanghai when absent. */
   timeZone?: string;
+  /**
+   * Set for a message from a channel that can write to the user later, unasked (its name): the guide may then
+   * offer a message on a reminder's day. The step sets it from the inbound message (`notifyAddress`).
+   */
+  notify?: { channel: string };
 }
 
 /**
- * Work the engine does around the pure step: issue a receipt, export the user's data, or delete it.
+ * Work the engine does around the pure step: issue a receipt, export the user's data, delete it, or store a
+ * reminder message for the day the user gave (`remind`).
  *
  * @example
  * const effect: StepEffect = 'receipt';
  */
-export type StepEffect = 'receipt' | 'mydata' | 'forget';
+export type StepEffect = 'receipt' | 'mydata' | 'forget' | 'remind';
 
 /**
  * What a step decided, before rendering.

@@ -1,8 +1,10 @@
 /**
  * The effects the engine carries out inside a message's transaction: issuing a signed receipt (stored, with
- * a link token derived from the installation's salt, so the token itself is never stored) and exporting
- * everything kept about the user (one summary line in the chat, the data as a file).
+ * a link token derived from the installation's salt, so the token itself is never stored), exporting
+ * everything kept about the user (one summary line in the chat, the data as a file), and storing a reminder
+ * message the user asked for.
  */
+import { randomBytes } from 'node:crypto';
 import type { FlowBundle } from '../flows/bundle.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { buildReceiptBody } from '../receipts/build.ts';
@@ -15,6 +17,7 @@ import { receiptToken, tokenHash } from '../store/identity.ts';
 import type { ConversationTx } from '../store/port.ts';
 import type { ConversationState } from './conversation.ts';
 import { receiptCaseOf } from './receiptCase.ts';
+import { reminderToKeep } from './reminder.ts';
 import type { Attachment, Reply } from './types.ts';
 
 /**
@@ -142,12 +145,13 @@ export const EXPORT_FILE = 'cancelmate-my-data.json';
  */
 export function dataExportReply(
   deps: EffectDeps,
-  tx: Pick<ConversationTx, 'conversationId' | 'transcript' | 'receipts'>,
+  tx: Pick<ConversationTx, 'conversationId' | 'transcript' | 'receipts' | 'reminders'>,
   conv: ConversationState,
   now: Date,
 ): Reply {
   const transcript = tx.transcript();
   const receipts = tx.receipts();
+  const reminders = tx.reminders();
   const facts = Object.keys(conv.ctx.fields).filter((k) => k.startsWith('fact_'));
   const data = {
     conversation: tx.conversationId,
@@ -167,15 +171,19 @@ export function dataExportReply(
       createdAt: r.createdAt,
       receipt: JSON.parse(r.json) as unknown,
     })),
+    remindersToSend: reminders.map(({ conversationId: _c, id: _id, ...r }) => r),
   };
-  const text = deps.tr.common(conv.lang, 'mydata.summary', {
+  const summary = deps.tr.common(conv.lang, 'mydata.summary', {
     messages: transcript.length,
     facts: facts.length,
     receipts: receipts.length,
     file: EXPORT_FILE,
   });
+  const kept = reminders.length
+    ? deps.tr.common(conv.lang, 'mydata.reminders', { count: reminders.length })
+    : undefined;
   return {
-    text,
+    text: [summary, kept].filter(Boolean).join('\n'),
     attachments: [
       {
         filename: EXPORT_FILE,
@@ -184,4 +192,24 @@ export function dataExportReply(
       },
     ],
   };
+}
+
+/**
+ * Stores the reminder message the user just asked for (the step's `remind` effect), to `address` on the
+ * message's channel; a reminder this conversation already has for the same day is replaced. Nothing is stored
+ * without a day or an address.
+ *
+ * @example
+ * keepReminder(deps, tx, conv, { channel: 'telegram', address: '424242' }, now);
+ */
+export function keepReminder(
+  deps: Pick<EffectDeps, 'bundle' | 'tr' | 'timeZone'>,
+  tx: Pick<ConversationTx, 'addReminder'>,
+  conv: ConversationState,
+  to: { channel: string; address: string | undefined },
+  now: Date,
+): void {
+  if (!to.address) return;
+  const reminder = reminderToKeep(deps, conv, { channel: to.channel, address: to.address }, now);
+  if (reminder) tx.addReminder({ id: `m-${randomBytes(8).toString('hex')}`, ...reminder });
 }

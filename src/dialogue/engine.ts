@@ -7,12 +7,15 @@
  * (pure), save, append to the transcript, carry out the step's effect (receipt, data export, deletion),
  * record the message id. A message id seen before gets the replies it got the first time and changes nothing.
  *
+ * Channels that can write to users later (Telegram) also ask it for the reminders due ({@link
+ * Engine.dueReminders}) and report each one sent ({@link Engine.reminderSent}): they never see the store.
+ *
  * The flows and the translator answering can be swapped while the engine runs ({@link Engine.use}, for hot
  * reload): a message is handled start to end with the pair that was current when it arrived.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FlowBundle } from '../flows/bundle.ts';
-import { type Lang, langFromHint } from '../i18n/lang.ts';
+import { isLang, type Lang, langFromHint } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import type { TranscriptEntry } from '../receipts/transcriptChain.ts';
 import type { Receipt } from '../receipts/types.ts';
@@ -27,7 +30,7 @@ import {
 import { type ConversationState, readStoredState } from './conversation.ts';
 import { countersOf } from './counters.ts';
 import type { StepEnv } from './decision.ts';
-import { dataExportReply, issueReceipt, type ReceiptIssuer } from './effects.ts';
+import { dataExportReply, issueReceipt, keepReminder, type ReceiptIssuer } from './effects.ts';
 import { cleanText } from './input.ts';
 import { recordOf, repliesFromRecord } from './processedRecord.ts';
 import { step } from './step.ts';
@@ -95,6 +98,21 @@ export interface History {
   entries: TranscriptEntry[];
   /** Each receipt with the token that unlocks its link, so the link works in any browser. */
   receipts: { id: string; createdAt: string; token: string }[];
+}
+
+/**
+ * A reminder whose time has come, as a channel sends it: to `address` (its chat id), the text in the user's
+ * language; `conversation` (the salted id) is for logs.
+ *
+ * @example
+ * for (const r of await engine.dueReminders('telegram')) await send(r.address, r.text);
+ */
+export interface DueReminder {
+  id: string;
+  conversation: string;
+  address: string;
+  text: string;
+  lang: Lang;
 }
 
 /**
@@ -242,6 +260,37 @@ export class Engine {
       : undefined;
   }
 
+  /**
+   * The reminders of `channel` due at `now` (the engine's clock when absent), oldest first, at most `limit`.
+   * The channel sends each and then calls {@link Engine.reminderSent}; rejects when the store does.
+   *
+   * @example
+   * const due = await engine.dueReminders('telegram');
+   */
+  async dueReminders(channel: string, now?: Date, limit = 50): Promise<DueReminder[]> {
+    const at = now ?? this.deps.clock?.() ?? new Date();
+    const rows = await this.deps.store.dueReminders(channel, at, limit);
+    const fallback = this.deps.defaultLang ?? 'zh-CN';
+    return rows.map((r) => ({
+      id: r.id,
+      conversation: r.conversationId,
+      address: r.address,
+      text: r.text,
+      lang: isLang(r.lang) ? r.lang : fallback,
+    }));
+  }
+
+  /**
+   * Deletes a reminder, with the address kept for it, once the channel sent it — or gave up on it (the user
+   * blocked the bot). Rejects when the store does (the channel sees it due again and tries later).
+   *
+   * @example
+   * await engine.reminderSent(reminder.id);
+   */
+  async reminderSent(id: string): Promise<void> {
+    await this.deps.store.deleteReminder(id);
+  }
+
   /** Resolves when the store answers and takes writes; rejects with the reason otherwise. */
   async health(): Promise<void> {
     await this.deps.store.ping();
@@ -324,6 +373,8 @@ export class Engine {
       ].map(dropUndefined);
       tx.append([{ at: now.toISOString(), dir: 'out', text: extra.text, flow: deps.bundle.version }]);
     }
+    if (result.effect === 'remind')
+      keepReminder(deps, tx, result.conv, { channel: msg.channel, address: msg.notifyAddress }, now);
     tx.markProcessed(msg.messageId, recordOf(replies), now);
     return {
       replies,

@@ -1,14 +1,15 @@
 /**
  * What the engine keeps per handled message so that a redelivery (Telegram resends updates, WeChat retries
  * three times) gets the same answer and changes nothing: the replies as text and choices, with a receipt
- * reduced to its id and a data export to a mark. No link token and no file is stored — the token is derived
- * again from the salt and the files rendered again from the stored receipt or the current data.
+ * reduced to its id and a data export to a mark. No link token and no receipt or export file is stored — the
+ * token is derived again from the salt and the files rendered again from the stored receipt or the current
+ * data. A reminder's calendar file (a day and the guide's words, no secret) is kept as it was handed out.
  */
 import type { Receipt } from '../receipts/types.ts';
 import type { ConversationTx } from '../store/port.ts';
 import type { ConversationState } from './conversation.ts';
-import { dataExportReply, type EffectDeps, receiptReply } from './effects.ts';
-import type { Reply } from './types.ts';
+import { dataExportReply, type EffectDeps, EXPORT_FILE, receiptReply } from './effects.ts';
+import type { Attachment, Reply } from './types.ts';
 
 /** One reply as recorded (a receipt's reply without its text: the text carries the link with its token). */
 interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt' | 'text'> {
@@ -17,6 +18,8 @@ interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt' | 'text'> 
   receiptId?: string;
   /** This reply carried the data export. */
   dataExport?: true;
+  /** Other files it carried, as they were (a reminder's calendar file). */
+  files?: Attachment[];
 }
 
 /**
@@ -39,11 +42,16 @@ export interface ProcessedRecord {
 export function recordOf(replies: readonly Reply[]): string {
   const record: ProcessedRecord = {
     v: 1,
-    replies: replies.map(({ attachments, receipt, text, ...rest }) =>
-      receipt
-        ? { ...rest, receiptId: receipt.id }
-        : { ...rest, text, ...(attachments?.length ? { dataExport: true as const } : {}) },
-    ),
+    replies: replies.map(({ attachments = [], receipt, text, ...rest }) => {
+      if (receipt) return { ...rest, receiptId: receipt.id };
+      const files = attachments.filter((a) => a.filename !== EXPORT_FILE);
+      return {
+        ...rest,
+        text,
+        ...(files.length < attachments.length ? { dataExport: true as const } : {}),
+        ...(files.length ? { files } : {}),
+      };
+    }),
   };
   return JSON.stringify(record);
 }
@@ -57,7 +65,7 @@ export function recordOf(replies: readonly Reply[]): string {
  */
 export function repliesFromRecord(
   deps: EffectDeps,
-  tx: Pick<ConversationTx, 'conversationId' | 'transcript' | 'receipts'>,
+  tx: Pick<ConversationTx, 'conversationId' | 'transcript' | 'receipts' | 'reminders'>,
   json: string,
   conv: ConversationState | undefined,
   now: Date,
@@ -70,8 +78,8 @@ export function repliesFromRecord(
   }
   if (record?.v !== 1 || !Array.isArray(record.replies)) return undefined;
   const lang = conv?.lang ?? 'zh-CN';
-  return record.replies.map(({ receiptId, dataExport, text, ...rest }): Reply => {
-    const reply: Reply = { ...rest, text: text ?? '' };
+  return record.replies.map(({ receiptId, dataExport, files, text, ...rest }): Reply => {
+    const reply: Reply = { ...rest, text: text ?? '', ...(files?.length ? { attachments: files } : {}) };
     if (receiptId) {
       const stored = tx.receipts().find((r) => r.id === receiptId);
       if (!stored) return { ...reply, text: deps.tr.common(lang, 'receiptNone') };

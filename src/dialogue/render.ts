@@ -7,13 +7,14 @@ import { caseFromFields, type PlatformRef } from '../receipts/caseFile.ts';
 import { letterMessages } from '../receipts/complaint.ts';
 import { groundsBlock } from '../receipts/grounds.ts';
 import { localDay } from '../receipts/localTime.ts';
+import { calendarView } from './calendarView.ts';
 import { factProgress } from './factProgress.ts';
-import type { Choice } from './types.ts';
+import type { Attachment, Choice } from './types.ts';
 
 /**
  * Turns a flow state and its context into what the user sees: the text (what it says, the legal grounds
  * of its topic, the steps page), the drafted letters, the question and the choices that hold right now.
- * Pure (`today`, the user's calendar day, dates the letters).
+ * Pure (`today`, the user's calendar day, dates the letters; `now` stamps a calendar file).
  *
  * @example
  * const view = renderState(bundle, tr, 'membership', ctx, 'zh-CN');
@@ -27,6 +28,8 @@ export interface StateView {
   letters: { title: string; text: string }[];
   /** The question (`ask:`), shown last with the choices. */
   ask: string;
+  /** Files handed out with the state's text (`show: calendar`: the reminder's .ics). */
+  files: Attachment[];
   choices: Choice[];
   /** The steps shown on this screen, for the receipt. */
   shown?: ShownSteps;
@@ -55,6 +58,7 @@ export function renderState(
   ctx: FlowContext,
   lang: Lang,
   today = localDay(new Date()),
+  now = new Date(),
 ): StateView {
   const st = bundle.states[stateId];
   if (!st) throw new Error(`renderState: unknown state "${stateId}"`);
@@ -73,10 +77,17 @@ export function renderState(
     st.show === 'letters'
       ? letterMessages(tr, lang, caseFromFields(ctx.fields, platformRef(bundle, ctx)), today)
       : [];
+  let files: Attachment[] = [];
+  if (st.show === 'calendar') {
+    const calendar = calendarView(bundle, tr, ctx, lang, now);
+    parts.push(calendar.text);
+    files = calendar.files;
+  }
   return {
     text: parts.join('\n\n'),
     letters,
     ask: st.ask ? withProgress(bundle, tr, stateId, lang, tr.text(lang, st.ask, vars)) : '',
+    files,
     choices: stateChoices(bundle, tr, stateId, ctx, lang),
     shown,
   };

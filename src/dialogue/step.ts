@@ -14,6 +14,7 @@ import type { Decision, StepEffect, StepEnv } from './decision.ts';
 import { followFlowChange, restartAfterFlowChange } from './flowChange.ts';
 import { answerPending, freeTextDecision, pendingQuestion } from './freeText.ts';
 import { moveBy } from './plan.ts';
+import { remindMe, remindOffer } from './reminder.ts';
 import { renderState, type ShownSteps } from './render.ts';
 import type { Choice, Inbound, Reply } from './types.ts';
 
@@ -42,12 +43,14 @@ export interface StepResult {
 
 /** See {@link StepResult}. */
 export function step(
-  env: StepEnv,
+  given: StepEnv,
   stored: ConversationState | undefined,
   inbound: Inbound,
   now: Date,
   opts: { unreadable?: boolean } = {},
 ): StepResult {
+  // A channel that can write later says where: the guide may then offer a message on a reminder's day.
+  const env = inbound.notifyAddress ? { ...given, notify: { channel: inbound.channel } } : given;
   const { bundle } = env;
   const at = now.toISOString();
   let isNew = stored === undefined;
@@ -124,19 +127,24 @@ export function step(
   } else {
     // One "today" for the user: their calendar day, not the UTC one (letters, receipt ids and pages agree).
     const today = localDay(now, env.timeZone ?? DEFAULT_TIME_ZONE);
-    const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang, today);
+    const view = renderState(bundle, env.tr, conv.state, conv.ctx, conv.lang, today, now);
     if (view.shown && decision.moved) conv = { ...conv, shown: addShown(conv.shown, view.shown) };
     choices = currentChoices(env, conv);
     const before = [...notes, view.text].filter(Boolean).join('\n\n');
+    // Offering a message on the reminder day, the guide first says what that keeps (the chat id, until then).
+    const offer = choices.some((c) => c.id === ENGINE_CHOICES.remindMe) ? remindOffer(env, conv) : '';
+    const ask = [offer, view.ask].filter(Boolean).join('\n\n');
+    // A file goes out when its screen is reached, not again with every note shown there (help, my data).
+    const files = decision.moved && view.files.length > 0 ? { attachments: view.files } : {};
     if (decision.askOnly) {
-      replies.push({ text: [...notes, view.ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
+      replies.push({ text: [...notes, ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
     } else if (view.letters.length === 0) {
-      replies.push({ text: [before, view.ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn });
+      replies.push({ text: [before, ask].filter(Boolean).join('\n\n'), choices, turn: conv.turn, ...files });
     } else {
       // Documents to copy go out as messages of their own, between what the state says and its question.
-      if (before) replies.push({ text: before });
+      if (before) replies.push({ text: before, ...files });
       for (const l of view.letters) replies.push({ kind: 'letter', title: l.title, text: l.text });
-      replies.push({ text: view.ask, choices, turn: conv.turn });
+      replies.push({ text: ask, choices, turn: conv.turn });
     }
   }
   for (const r of replies)
@@ -203,6 +211,7 @@ function decide(
   }
   if (meaning.kind === 'command') return runCommand(env, withoutPending(conv), meaning.command, isNew);
   if (conv.pending && meaning.kind === 'choice') return answerPending(env, conv, meaning.id);
+  if (meaning.kind === 'choice' && meaning.id === ENGINE_CHOICES.remindMe) return remindMe(env, conv);
 
   const text = meaning.kind === 'text' ? meaning.text : undefined;
   const said: Analysis | undefined = text?.trim()

@@ -67,4 +67,10 @@ export interface Inbound {
   langHint?: string;
   /** When the message arrived; defaults to now. */
   at?: Date;
+  /**
+   * Where this channel can send the user a message later, unasked (Telegram: the private chat's id). Only a
+   * channel that sends due reminders sets it; with it the guide offers a message on a reminder's day, and the
+   * address is stored with that reminder until it is sent or the user deletes their data.
+   */
+  notifyAddress?: string;
 }

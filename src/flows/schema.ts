@@ -82,7 +82,7 @@ export const PickSchema = z.strictObject({
 export type PickDef = z.infer<typeof PickSchema>;
 
 /** The kinds of fact a state can ask the user to type (see docs/flows.md). */
-export const FACTS = ['merchant', 'url', 'order', 'amount', 'date', 'ticket'] as const;
+export const FACTS = ['merchant', 'url', 'order', 'amount', 'date', 'ticket', 'reminder'] as const;
 /** One of {@link FACTS}. */
 export type FactKey = (typeof FACTS)[number];
 
@@ -126,8 +126,11 @@ export const StateSchema = z.strictObject({
   fact: z.enum(FACTS).optional(),
   factTo: id('state').optional(),
   final: z.literal(true).optional(),
-  /** Show generated content: `letters` = the demand letter and 12315 text drafted from the user's facts. */
-  show: z.enum(['letters']).optional(),
+  /**
+   * Show generated content: `letters` = the demand letter and 12315 text drafted from the user's facts;
+   * `calendar` = a calendar file (.ics) for the day the `reminder` fact gave, and the day in words.
+   */
+  show: z.enum(['letters', 'calendar']).optional(),
   /** After `say:`, the legal grounds of this topic, with their citations (the same ones letters cite). */
   grounds: z.enum(GROUND_TOPICS).optional(),
 });

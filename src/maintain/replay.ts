@@ -43,6 +43,7 @@ export function sampleFact(fact: FactKey, lang: Lang, now: Date): string {
     amount: '39.90',
     date: day,
     ticket: 'T-12345',
+    reminder: new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10),
   };
   return samples[fact];
 }

@@ -97,3 +97,25 @@ export function formatLocalTime(iso: string, lang: 'zh-CN' | 'en', zone: string 
     return lang === 'en' ? `${stamp} (Beijing time, UTC+8)` : `${stamp}（北京时间）`;
   return lang === 'en' ? `${stamp} (${zone})` : `${stamp}（${zone}）`;
 }
+
+/**
+ * The instant at which the wall clock in `zone` shows `hour`:00 on `day` (`YYYY-MM-DD`): when a reminder for
+ * that day is due. Across a daylight-saving change the offset in force at that hour is used. Throws a
+ * RangeError for an unknown zone or a malformed day.
+ *
+ * @example
+ * localHourInstant('2026-12-24', 9, 'Asia/Shanghai').toISOString(); // '2026-12-24T01:00:00.000Z'
+ * localHourInstant('2026-07-01', 9, 'Europe/Berlin').toISOString(); // '2026-07-01T07:00:00.000Z'
+ */
+export function localHourInstant(day: string, hour: number, zone: string = DEFAULT_TIME_ZONE): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new RangeError(`localHourInstant: expected a day as YYYY-MM-DD, got "${day}"`);
+  const wanted = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour);
+  const offsetAt = (at: number) => {
+    const w = wallClock(new Date(at), zone);
+    const shown = Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second);
+    return shown - Math.floor(at / 1000) * 1000;
+  };
+  const first = wanted - offsetAt(wanted);
+  return new Date(wanted - offsetAt(first));
+}

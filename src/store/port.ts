@@ -32,6 +32,31 @@ export interface StoredReceipt {
 }
 
 /**
+ * A reminder a user asked a channel to send them on a day (a Telegram message before the next deduction):
+ * where to send it (`address`, the chat id — personal data, kept only until it is sent or the user deletes
+ * their data), the day asked for, when it is due, and the text to send, already in the user's language.
+ *
+ * @example
+ * { id: 'm-3f9c0a1b2c3d4e5f', conversationId: 'c_5f1e…', channel: 'telegram', address: '424242', day: '2026-12-24',
+ *   dueAt: '2026-12-24T01:00:00.000Z', lang: 'zh-CN', text: '⏰ 提醒：…', createdAt: '2026-11-25T01:00:00.000Z' }
+ */
+export interface StoredReminder {
+  id: string;
+  conversationId: string;
+  /** The channel that sends it (only that channel asks for it). */
+  channel: string;
+  /** Where that channel sends it: Telegram's chat id. */
+  address: string;
+  /** The day the user asked for, `YYYY-MM-DD`. */
+  day: string;
+  /** When it is due (ISO time): that day's morning in the installation's time zone. */
+  dueAt: string;
+  lang: string;
+  text: string;
+  createdAt: string;
+}
+
+/**
  * One conversation inside {@link StorePort.transact}. Every method is synchronous; writes become visible to
  * later reads in the same transaction and are committed only when `work` returns.
  *
@@ -58,8 +83,12 @@ export interface ConversationTx {
   insertReceipt(receipt: Omit<StoredReceipt, 'conversationId'>): void;
   /** The receipts issued in this conversation, oldest first. */
   receipts(): StoredReceipt[];
+  /** Stores a reminder; one for a day this conversation already has a reminder on replaces it (keeping its id). */
+  addReminder(reminder: Omit<StoredReminder, 'conversationId'>): void;
+  /** The reminders of this conversation still to send, by due time. */
+  reminders(): StoredReminder[];
   /**
-   * Deletes everything kept about this conversation (state, transcript, receipts, de-duplication records),
+   * Deletes everything kept about this conversation (state, transcript, receipts, reminders, de-duplication records),
    * except that `keepMessageId`'s record is replaced by `tombstone`, so a redelivery of the message that asked
    * for the deletion gets the same answer and recreates nothing. Deleted content is overwritten on disk.
    */
@@ -125,6 +154,10 @@ export interface StorePort {
   ): Promise<T>;
   /** A receipt by id, whichever conversation it belongs to (for token links; the caller checks the token). */
   receipt(id: string): Promise<StoredReceipt | undefined>;
+  /** The reminders of `channel` due at `now` or earlier, oldest due first, at most `limit` (default 100). */
+  dueReminders(channel: string, now: Date, limit?: number): Promise<StoredReminder[]>;
+  /** Deletes a reminder (sent, or given up); false when there was none with that id (already deleted). */
+  deleteReminder(id: string): Promise<boolean>;
   /**
    * The aggregate counters, optionally of one `kind` and from `sinceMonth` (`YYYY-MM`) on, ordered by kind,
    * key and month (for `flows report`).
@@ -134,7 +167,9 @@ export interface StorePort {
   ping(): Promise<void>;
   /**
    * Deletes conversations untouched since `cutoff` (with everything about them) and de-duplication records
-   * older than `processedCutoff`; deleted content is overwritten on disk.
+   * older than `processedCutoff`; deleted content is overwritten on disk. A reminder due at or after `cutoff`
+   * keeps its conversation (the user asked to be messaged then); one due before `cutoff` was never sent in
+   * the whole retention time and goes.
    */
   purge(cutoff: Date, processedCutoff: Date): Promise<PurgeResult>;
   /** Closes the connection; later calls reject. */

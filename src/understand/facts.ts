@@ -1,11 +1,12 @@
 import type { FactKey } from '../flows/schema.ts';
 import { findAmount, parseAmount } from './amount.ts';
-import { DEFAULT_TIME_ZONE, findDate } from './dates.ts';
+import { isoOf } from './dateRules.ts';
+import { DEFAULT_TIME_ZONE, findComingDate, findDate, todayIn } from './dates.ts';
 import { prepareText, WEB_ADDRESS } from './text.ts';
 
 /**
  * Validates and normalises a fact the user typed at a fact question (merchant, URL, order number, amount,
- * date, ticket), and finds facts inside free text. Returns the value to keep, or the reason it was refused
+ * date, ticket, and the day of a reminder), and finds facts inside free text. Returns the value to keep, or the reason it was refused
  * (a key under `facts.invalid.*` in common.json). Pure: `now` and the time zone are passed in.
  *
  * @example
@@ -14,6 +15,8 @@ import { prepareText, WEB_ADDRESS } from './text.ts';
  * parseFact('date', '昨天扣的', now);        // { ok: true, value: '2026-11-24' } (now = 2026-11-25)
  * parseFact('date', '2099-01-01', now);     // { ok: false, reason: 'future' }
  * parseFact('merchant', '1', now);          // { ok: false, reason: 'merchant' }
+ * parseFact('reminder', '下个月15号', now);   // { ok: true, value: '2026-12-15' }
+ * parseFact('reminder', '昨天', now);        // { ok: false, reason: 'past' }
  */
 export type FactResult = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -50,7 +53,29 @@ export function parseFact(key: FactKey, input: string, now: Date, timeZone = DEF
       if (!found) return { ok: false, reason: 'date' };
       return found.future ? { ok: false, reason: 'future' } : { ok: true, value: found.value };
     }
+    case 'reminder':
+      return parseReminderDay(lower, now, timeZone);
   }
+}
+
+/**
+ * How far ahead a reminder may be set, in days: a year's renewal and a little more.
+ *
+ * @example
+ * parseFact('reminder', '2099-01-01', now); // { ok: false, reason: 'tooFar' }
+ */
+export const REMINDER_MAX_DAYS = 400;
+
+/** A day to be reminded on: today or later (a month or weekday said alone is the next one), within a limit. */
+function parseReminderDay(lower: string, now: Date, timeZone: string): FactResult {
+  const found = findComingDate(lower, now, timeZone);
+  if (!found) return { ok: false, reason: 'day' };
+  if (found.past) return { ok: false, reason: 'past' };
+  const today = todayIn(now, timeZone);
+  const last = new Date(Date.UTC(today.y, today.m - 1, today.d + REMINDER_MAX_DAYS));
+  return found.value > isoOf({ y: last.getUTCFullYear(), m: last.getUTCMonth() + 1, d: last.getUTCDate() })
+    ? { ok: false, reason: 'tooFar' }
+    : { ok: true, value: found.value };
 }
 
 /**

@@ -251,6 +251,8 @@ function bindStore(store: StorePort): StorePort {
     transact: (id, work, hint) => store.transact(id, work, hint),
     read: (id, work) => store.read(id, work),
     receipt: (id) => store.receipt(id),
+    dueReminders: (channel, now, limit) => store.dueReminders(channel, now, limit),
+    deleteReminder: (id) => store.deleteReminder(id),
     stats: (q) => store.stats(q),
     ping: () => store.ping(),
     purge: (a, b) => store.purge(a, b),

@@ -65,7 +65,10 @@ function tencent(base: string, mode: SimMode, user: string): TencentClient {
   );
 }
 
-/** Follows → cancel → 卡盟网站 → auto-renew → website → it worked → done, by option numbers; returns the last reply. */
+/**
+ * Follows → cancel → 卡盟网站 → auto-renew → website → it worked → done (the third option, after refund and the
+ * reminder), by option numbers; returns the last reply.
+ */
 async function toReceipt(t: TencentClient, lang: 'zh-CN' | 'en'): Promise<string> {
   expect((await t.verifyUrl()).ok).toBe(true);
   const welcome = await t.send({ type: 'event', event: 'subscribe' });
@@ -73,7 +76,7 @@ async function toReceipt(t: TencentClient, lang: 'zh-CN' | 'en'): Promise<string
   if (lang === 'en')
     expect((await t.send({ type: 'text', content: 'English' })).text).toContain('What would you like to do?');
   let last = '';
-  for (const n of ['1', '1', '1', '1', '2', '2']) {
+  for (const n of ['1', '1', '1', '1', '2', '3']) {
     const reply = await t.send({ type: 'text', content: n });
     expect(reply.status).toBe(200);
     if (t.account.mode !== 'plain') expect(reply.sealOk).toBe(true);

@@ -56,6 +56,7 @@ describe('random walks through the dialogue', () => {
                 amount: '39.9元',
                 date: '2026-11-01',
                 ticket: 'T-88',
+                reminder: '下个月15号',
               }[state.fact];
               replies = send({ text: sample });
               continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS, verifyChain } from '../../src/receipts/transcriptChain.ts';
-import type { StorePort } from '../../src/store/port.ts';
+import type { StoredReminder, StorePort } from '../../src/store/port.ts';
 
 /**
  * The storage contract: what every store behind the port must do, run against each adapter (SQLite here,
@@ -205,6 +205,123 @@ export function storeContract(
         await store.transact('c_a', (tx) => tx.forget('m9', '{}', at(1)));
         await store.purge(at(100), at(100));
         expect((await store.stats()).map((r) => r.count)).toEqual([2, 3, 1]);
+      }));
+
+    const reminder = (id: string, day: string, over: Partial<StoredReminder> = {}) => ({
+      id,
+      channel: 'telegram',
+      address: '424242',
+      day,
+      dueAt: `${day}T01:00:00.000Z`,
+      lang: 'zh-CN',
+      text: `提醒 ${day}`,
+      createdAt: t0.toISOString(),
+      ...over,
+    });
+
+    it('keeps reminders per conversation, one per day (a second for a day replaces the first, keeping its id)', () =>
+      withStore(async (store) => {
+        const listed = await store.transact('c_a', (tx) => {
+          tx.save('telegram', '{}', t0);
+          tx.addReminder(reminder('m-2', '2026-12-24'));
+          tx.addReminder(reminder('m-1', '2026-12-20'));
+          return tx.reminders().map((r) => r.id);
+        });
+        expect(listed).toEqual(['m-1', 'm-2']);
+        await store.transact('c_a', (tx) =>
+          tx.addReminder(reminder('m-3', '2026-12-24', { address: '555', text: 'new words', lang: 'en' })),
+        );
+        expect(await store.transact('c_a', (tx) => tx.reminders())).toEqual([
+          { ...reminder('m-1', '2026-12-20'), conversationId: 'c_a' },
+          {
+            ...reminder('m-2', '2026-12-24', { address: '555', text: 'new words', lang: 'en' }),
+            conversationId: 'c_a',
+          },
+        ]);
+        expect(await store.transact('c_b', (tx) => tx.reminders())).toEqual([]);
+      }));
+
+    it('adds a reminder in the transaction that creates the conversation, and none when the work throws', () =>
+      withStore(async (store) => {
+        await expect(
+          store.transact('c_a', (tx) => {
+            tx.save('telegram', '{}', t0);
+            tx.addReminder(reminder('m-1', '2026-12-24'));
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.dueReminders('telegram', new Date('2027-01-01T00:00:00Z'))).toEqual([]);
+        await store.transact('c_a', (tx) => {
+          tx.save('telegram', '{}', t0);
+          tx.addReminder(reminder('m-1', '2026-12-24'));
+        });
+        expect(
+          (await store.dueReminders('telegram', new Date('2027-01-01T00:00:00Z'))).map((r) => r.id),
+        ).toEqual(['m-1']);
+      }));
+
+    it('gives the reminders due on a channel, oldest first, up to a limit; deletes one by id', () =>
+      withStore(async (store) => {
+        await store.transact('c_a', (tx) => {
+          tx.save('telegram', '{}', t0);
+          tx.addReminder(reminder('m-a2', '2026-12-24'));
+          tx.addReminder(reminder('m-a1', '2026-12-20'));
+          tx.addReminder(reminder('m-a3', '2027-01-05'));
+        });
+        await store.transact('c_b', (tx) => {
+          tx.save('wechat', '{}', t0);
+          tx.addReminder(reminder('m-b1', '2026-12-01', { channel: 'wechat' }));
+        });
+        const at = new Date('2026-12-24T01:00:00.000Z');
+        expect(await store.dueReminders('telegram', new Date('2026-12-20T00:59:59.999Z'))).toEqual([]);
+        expect(await store.dueReminders('telegram', at)).toEqual([
+          { ...reminder('m-a1', '2026-12-20'), conversationId: 'c_a' },
+          { ...reminder('m-a2', '2026-12-24'), conversationId: 'c_a' },
+        ]);
+        expect((await store.dueReminders('telegram', at, 1)).map((r) => r.id)).toEqual(['m-a1']);
+        expect((await store.dueReminders('wechat', at)).map((r) => r.id)).toEqual(['m-b1']);
+        expect(await store.deleteReminder('m-a1')).toBe(true);
+        expect(await store.deleteReminder('m-a1')).toBe(false);
+        expect((await store.dueReminders('telegram', at)).map((r) => r.id)).toEqual(['m-a2']);
+        expect((await store.read('c_a', (tx) => tx.transcript())).length).toBe(0);
+        expect(await store.transact('c_a', (tx) => tx.reminders().map((r) => r.id))).toEqual([
+          'm-a2',
+          'm-a3',
+        ]);
+      }));
+
+    it('forgets a conversation’s reminders with it, and only its own', () =>
+      withStore(async (store) => {
+        for (const c of ['c_a', 'c_b'])
+          await store.transact(c, (tx) => {
+            tx.save('telegram', '{}', t0);
+            tx.addReminder(reminder(`m-${c}`, '2026-12-24'));
+          });
+        await store.transact('c_a', (tx) => tx.forget('m9', '{}', at(1)));
+        expect(await store.transact('c_a', (tx) => tx.reminders())).toEqual([]);
+        expect(
+          (await store.dueReminders('telegram', new Date('2027-01-01T00:00:00Z'))).map((r) => r.id),
+        ).toEqual(['m-c_b']);
+      }));
+
+    it('purges a conversation with a reminder still to come only after the reminder, and drops one never sent', () =>
+      withStore(async (store) => {
+        const day = (n: number) => new Date(t0.getTime() + n * 86_400_000);
+        // Untouched since t0; a reminder on day 200 keeps it until the retention cutoff passes day 200.
+        await store.transact('c_waiting', (tx) => {
+          tx.save('telegram', '{}', t0);
+          tx.append([{ at: t0.toISOString(), dir: 'in', text: 'x' }]);
+          tx.addReminder(reminder('m-w', '2027-06-13', { dueAt: day(200).toISOString() }));
+        });
+        await store.transact('c_plain', (tx) => tx.save('web', '{}', t0));
+        expect(await store.purge(day(180), day(180))).toEqual({ conversations: 1, processed: 0 });
+        expect(await store.read('c_waiting', (tx) => tx.transcript().length)).toBe(1);
+        expect(await store.read('c_plain', (tx) => tx.load())).toBeUndefined();
+        // Never sent (its channel was switched off, say) and the cutoff is past its time: it goes, and with
+        // it the conversation.
+        expect(await store.purge(day(201), day(201))).toEqual({ conversations: 1, processed: 0 });
+        expect(await store.dueReminders('telegram', day(400))).toEqual([]);
+        expect(await store.read('c_waiting', (tx) => tx.load())).toBeUndefined();
       }));
 
     it('runs transactions on one conversation one at a time', () =>

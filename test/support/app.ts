@@ -89,6 +89,8 @@ export function faultyStore(
       ),
     read: (id, work) => store.read(id, work),
     receipt: (id) => store.receipt(id),
+    dueReminders: (channel, now, limit) => store.dueReminders(channel, now, limit),
+    deleteReminder: (id) => store.deleteReminder(id),
     stats: (q) => store.stats(q),
     ping: () => store.ping(),
     purge: (a, b) => store.purge(a, b),
@@ -107,6 +109,8 @@ function bind(tx: ConversationTx): ConversationTx {
     markProcessed: (m, r, n) => tx.markProcessed(m, r, n),
     insertReceipt: (r) => tx.insertReceipt(r),
     receipts: () => tx.receipts(),
+    addReminder: (r) => tx.addReminder(r),
+    reminders: () => tx.reminders(),
     forget: (k, t, n) => tx.forget(k, t, n),
     increment: (c, by) => tx.increment(c, by),
   };

@@ -32,6 +32,8 @@ export interface TelegramBotOptions {
   logger: Logger;
   /** The bot's own user; given, grammY skips getMe at start (tests, quick restarts). */
   botInfo?: UserFromGetMe;
+  /** True when this bot also sends due reminders (see TelegramGuideOptions.canNotify). */
+  canNotify?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot {
     engine: opts.engine,
     logger,
     standalone: true,
+    ...(opts.canNotify ? { canNotify: true } : {}),
   });
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.errorBoundary(
@@ -107,6 +110,14 @@ export function grammyIO(api: Api, me: UserFromGetMe): TelegramIO {
   };
 }
 
-function grammyErrorCode(err: unknown): number | undefined {
+/**
+ * The Bot API error code of a grammY error (403, 429 …), else undefined.
+ *
+ * @example
+ * ```ts
+ * grammyErrorCode(err) === 403; // the user blocked the bot
+ * ```
+ */
+export function grammyErrorCode(err: unknown): number | undefined {
   return err instanceof GrammyError ? err.error_code : undefined;
 }

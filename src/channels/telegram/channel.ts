@@ -2,19 +2,21 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Bot } from 'grammy';
 import type { Logger } from '../../logger.ts';
 import type { ChannelEngine } from '../kit/channelEngine.ts';
-import { createTelegramBot } from './bot.ts';
+import { createTelegramBot, grammyErrorCode } from './bot.ts';
 import { setupCommands } from './commands.ts';
 import { WebhookUrlError } from './errors.ts';
 import { TELEGRAM_CHANNEL } from './guide.ts';
 import { type PollingHandle, startPolling } from './polling.ts';
+import { type ReminderEngine, type ReminderSender, startReminders } from './reminders.ts';
 import { describeError } from './safeLog.ts';
 import { ensureWebhook, requireWebhookSecret, telegramWebhookRoute } from './webhook.ts';
 
 /**
  * The Telegram channel as `main.ts` runs channels: `routes` (webhook mode only) is mounted on the server
  * before it listens; `start` sets the command menu and then long-polls (TELEGRAM_MODE=polling, the
- * default) or registers the webhook at `${baseUrl}telegram/webhook`; `stop` stops polling (a webhook
- * stays registered, so Telegram keeps updates for up to 24 h while the server is down).
+ * default) or registers the webhook at `${baseUrl}telegram/webhook`, and starts sending due reminders
+ * (reminders.ts: at start and every minute); `stop` stops both (a webhook stays registered, so Telegram keeps
+ * updates for up to 24 h while the server is down).
  *
  * @example
  * ```ts
@@ -27,6 +29,11 @@ export interface TelegramChannel {
   /** Returns where users reach the bot (`https://t.me/<username>`). */
   start(ctx: { baseUrl: string }): Promise<string | undefined>;
   stop(): Promise<void>;
+  /**
+   * Sends the reminders due now, as the minute timer does; resolves with how many were sent (0 on a replica
+   * that does not run the reminder job, and before `start`).
+   */
+  checkReminders(): Promise<number>;
 }
 
 /**
@@ -58,7 +65,8 @@ export type RunWhenLeader = (
 
 /**
  * See {@link TelegramChannel}. With `runWhenLeader`, long polling runs only while this replica holds the
- * `telegram-polling` job (Telegram allows one poller per bot); webhooks work on every replica. Throws
+ * `telegram-polling` job (Telegram allows one poller per bot), and reminders are sent only while it holds
+ * `telegram-reminders` (so each is sent once); webhooks work on every replica. Throws
  * WebhookSecretError in webhook mode without a secret; `start` throws WebhookUrlError for a webhook base
  * URL that is not https.
  *
@@ -72,7 +80,7 @@ export type RunWhenLeader = (
  */
 export function telegramChannel(deps: {
   settings: TelegramSettings;
-  engine: ChannelEngine;
+  engine: ChannelEngine & ReminderEngine;
   logger: Logger;
   runWhenLeader?: RunWhenLeader;
 }): TelegramChannel {
@@ -81,11 +89,29 @@ export function telegramChannel(deps: {
     engine,
     token: settings.token,
     logger,
+    canNotify: true,
     ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}),
   });
   const webhook = settings.mode === 'webhook';
   const secret = settings.webhookSecret;
   let polling: PollingHandle | { stop(): Promise<void> } | undefined;
+  let reminders: ReminderSender | undefined;
+  let reminderJob: { stop(): Promise<void> } | undefined;
+  const startSending = async () => {
+    reminders = startReminders({
+      engine,
+      logger,
+      send: async (chatId, text) => {
+        await bot.api.sendMessage(chatId, text);
+      },
+      errorCode: grammyErrorCode,
+    });
+    const mine = reminders;
+    return async () => {
+      await mine.stop();
+      if (reminders === mine) reminders = undefined;
+    };
+  };
 
   const menu = async () => {
     try {
@@ -113,11 +139,17 @@ export function telegramChannel(deps: {
       } else {
         polling = await startPolling(bot, logger);
       }
+      // Due reminders go out from one replica at a time, whichever mode receives the updates.
+      reminderJob = runWhenLeader
+        ? await runWhenLeader('telegram-reminders', startSending)
+        : { stop: await startSending() };
       return `https://t.me/${bot.botInfo.username}`;
     },
     async stop() {
+      await reminderJob?.stop();
       await polling?.stop();
     },
+    checkReminders: async () => (reminders ? reminders.check() : 0),
   };
 }
 

@@ -50,6 +50,12 @@ export interface TelegramGuideOptions {
   standalone: boolean;
   /** How many update ids of the channel's own replies to remember against redelivery (see RecentUpdates). */
   recentLimit?: number;
+  /**
+   * True when due reminders are sent from this bot (the channel's reminder job runs): each message then tells
+   * the engine its chat id (`notifyAddress`), so the guide may offer a message on a reminder's day. Off for the
+   * Telegraf middleware, whose host bot sends no reminders.
+   */
+  canNotify?: boolean;
 }
 
 /**
@@ -172,7 +178,10 @@ export class TelegramGuide {
   ): Promise<boolean> {
     // "typing…" while the guide works; a failure here must not cost the answer.
     io.typing(chatId).catch(() => undefined);
-    const { replies, duplicate, stale } = await this.opts.engine.handle(this.inbound(from, update, input));
+    const inbound = this.inbound(from, update, input);
+    const { replies, duplicate, stale } = await this.opts.engine.handle(
+      this.opts.canNotify ? { ...inbound, notifyAddress: String(chatId) } : inbound,
+    );
     if (duplicate) {
       this.skipped(update);
       return true;

@@ -5,7 +5,8 @@ import type { WechatTexts } from './texts.ts';
  * Engine replies adjusted for WeChat before they are composed: a passive reply cannot carry files, so a
  * receipt becomes its summary with a link to the receipt page (`PUBLIC_URL/receipts/<id>?t=<token>`, right
  * under the first paragraph so it is on the first page) or, without PUBLIC_URL, a note on how to get it
- * (never a local address); another reply that came with files says they cannot be sent here; and texts that
+ * (never a local address); a reminder's calendar file asks the user to note the day (the reply's text gives
+ * it); another reply that came with files says they cannot be sent here; and texts that
  * talk about buttons get the WeChat wording ({@link WechatTexts.reword}).
  *
  * @example
@@ -17,6 +18,8 @@ export function forWechat(replies: readonly Reply[], say: WechatTexts, publicUrl
     const { attachments: _files, ...rest } = reply;
     const text = say.reword(reply.text);
     if (reply.receipt) return { ...rest, text: receiptText(text, reply.receipt, say, publicUrl) };
+    if (reply.attachments?.some((a) => a.contentType.startsWith('text/calendar')))
+      return { ...rest, text: `${text}\n\n${say.say('noCalendar')}` };
     if (reply.attachments?.length) return { ...rest, text: `${text}\n\n${say.say('noFiles')}` };
     return { ...rest, text };
   });

@@ -1,5 +1,5 @@
 import type { LoadedState, RawFlows } from '../load.ts';
-import { CHANNELS, KINDS } from '../schema.ts';
+import { CHANNELS, FACTS, KINDS } from '../schema.ts';
 import type { CheckReport } from './report.ts';
 
 /**
@@ -119,9 +119,19 @@ export function checkStates(
         'add ask: <text key>',
       );
     if (st.fact && !st.factTo) report.error(f, base, '"fact" needs "factTo"', 'add factTo: <the next state>');
-    if (st.factTo && !st.fact)
-      report.error(f, base, '"factTo" needs "fact"', 'add fact: merchant|url|order|amount|date|ticket');
+    if (st.factTo && !st.fact) report.error(f, base, '"factTo" needs "fact"', `add fact: ${FACTS.join('|')}`);
     if (st.factTo) target(f, [...base, 'factTo'], st.factTo);
+    // The calendar is made for the day a reminder question asked; anywhere else it would have no day.
+    if (
+      st.show === 'calendar' &&
+      !Object.values(states).some((q) => q.fact === 'reminder' && q.factTo === id)
+    )
+      report.error(
+        f,
+        [...base, 'show'],
+        'show: calendar needs the day to remind on, but no "fact: reminder" question leads here',
+        `make this state the factTo: of a question with fact: reminder (it asks the day)`,
+      );
     if (st.pick) target(f, [...base, 'pick', 'to'], st.pick.to);
     const ids = new Set<string>();
     const words = new Map<string, string>();

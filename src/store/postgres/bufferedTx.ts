@@ -13,6 +13,7 @@ import {
   type NewTranscriptEntry,
   type StatCounter,
   type StoredReceipt,
+  type StoredReminder,
   StoreRerun,
 } from '../port.ts';
 
@@ -31,6 +32,8 @@ export interface Fetched {
   transcript?: TranscriptEntry[];
   /** The receipts, once fetched (oldest first). */
   receipts?: StoredReceipt[];
+  /** The reminders, once fetched (by due time). */
+  reminders?: StoredReminder[];
 }
 
 /**
@@ -39,7 +42,11 @@ export interface Fetched {
  * @example
  * const need: Need = { kind: 'processed', messageId: 'u1002' };
  */
-export type Need = { kind: 'transcript' } | { kind: 'receipts' } | { kind: 'processed'; messageId: string };
+export type Need =
+  | { kind: 'transcript' }
+  | { kind: 'receipts' }
+  | { kind: 'reminders' }
+  | { kind: 'processed'; messageId: string };
 
 /**
  * One buffered write, in the order `work` made it.
@@ -52,6 +59,7 @@ export type Write =
   | { op: 'append'; entries: TranscriptEntry[] }
   | { op: 'processed'; messageId: string; record: string; at: Date }
   | { op: 'receipt'; receipt: StoredReceipt }
+  | { op: 'reminder'; reminder: StoredReminder }
   | { op: 'forget'; keepMessageId: string; tombstone: string; at: Date }
   | { op: 'increment'; counter: StatCounter; by: number };
 
@@ -84,6 +92,7 @@ export class BufferedTx implements ConversationTx {
   private head: string;
   private transcriptView: TranscriptEntry[] | undefined;
   private receiptsView: StoredReceipt[] | undefined;
+  private remindersView: StoredReminder[] | undefined;
   private readonly processedView: Map<string, string | undefined>;
   /** After a forget, every record but the tombstone is known to be gone. */
   private allProcessedKnown = false;
@@ -100,6 +109,7 @@ export class BufferedTx implements ConversationTx {
     // Without a row there can be no transcript or receipts (foreign keys): nothing to fetch.
     this.transcriptView = row ? fetched.transcript?.slice() : [];
     this.receiptsView = row ? fetched.receipts?.slice() : [];
+    this.remindersView = row ? fetched.reminders?.slice() : [];
     this.processedView = new Map(fetched.processed);
   }
 
@@ -159,6 +169,22 @@ export class BufferedTx implements ConversationTx {
     return this.receiptsView.slice().sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
   }
 
+  addReminder(reminder: Omit<StoredReminder, 'conversationId'>): void {
+    const stored = { ...reminder, conversationId: this.conversationId };
+    if (this.remindersView) {
+      // One per day: a new one for the same day replaces the earlier one and keeps its id (as the upsert does).
+      const same = this.remindersView.findIndex((r) => r.day === stored.day);
+      if (same >= 0) this.remindersView[same] = { ...stored, id: this.remindersView[same]?.id ?? stored.id };
+      else this.remindersView.push(stored);
+    }
+    this.writes.push({ op: 'reminder', reminder: stored });
+  }
+
+  reminders(): StoredReminder[] {
+    if (!this.remindersView) return this.need({ kind: 'reminders' });
+    return this.remindersView.slice().sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.id, b.id));
+  }
+
   increment(counter: StatCounter, by = 1): void {
     this.writes.push({ op: 'increment', counter, by });
   }
@@ -170,6 +196,7 @@ export class BufferedTx implements ConversationTx {
     this.head = GENESIS;
     this.transcriptView = [];
     this.receiptsView = [];
+    this.remindersView = [];
     this.processedView.clear();
     this.processedView.set(keepMessageId, tombstone);
     this.allProcessedKnown = true;

@@ -1,6 +1,6 @@
 /**
  * Moving an installation from the embedded SQLite database to PostgreSQL (`npm run db -- migrate-to-postgres`):
- * every conversation, transcript entry, de-duplication record and receipt is copied in one PostgreSQL
+ * every conversation, transcript entry, de-duplication record, receipt and reminder is copied in one PostgreSQL
  * transaction, and every conversation's hash chain is verified in the copy — linked entry by entry, ending
  * at the head its row records — before it commits. The SQLite data directory must not be in use (its
  * instance lock is taken) and the PostgreSQL database must hold no conversations yet; either is a
@@ -20,13 +20,14 @@ import { migratePostgres } from './migrations.ts';
  * What was copied.
  *
  * @example
- * const r: CopyReport = { conversations: 12, transcript: 340, processed: 80, receipts: 3 };
+ * const r: CopyReport = { conversations: 12, transcript: 340, processed: 80, receipts: 3, reminders: 1 };
  */
 export interface CopyReport {
   conversations: number;
   transcript: number;
   processed: number;
   receipts: number;
+  reminders: number;
 }
 
 /** Rows sent to PostgreSQL per statement. */
@@ -131,6 +132,14 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`,
     ['id', 'conversation_id', 'token_hash', 'receipt', 'created_at'],
   );
+  const reminders = await copyTable(
+    sqlite,
+    client,
+    'SELECT id, conversation_id, channel, address, day, due_at, lang, text, created_at FROM reminders ORDER BY id',
+    `INSERT INTO reminders (id, conversation_id, channel, address, day, due_at, lang, text, created_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::timestamptz[])`,
+    ['id', 'conversation_id', 'channel', 'address', 'day', 'due_at', 'lang', 'text', 'created_at'],
+  );
   // The outcome counters behind `flows report` (no conversation in them) come along too.
   await copyTable(
     sqlite,
@@ -140,7 +149,7 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
     ['kind', 'key', 'month', 'count'],
   );
-  return { conversations, transcript, processed, receipts };
+  return { conversations, transcript, processed, receipts, reminders };
 }
 
 /** Streams one SQLite table into PostgreSQL in batches of column arrays; returns the rows copied. */

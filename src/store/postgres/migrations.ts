@@ -89,6 +89,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'reminders: a message a channel sends on a day the user asked for',
+    // The address (a Telegram chat id) is personal data: the row goes once the reminder is sent, with "forget
+    // me" (cascade from the conversation) and with the retention purge. One reminder per conversation and day.
+    sql: `
+      CREATE TABLE reminders (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,            -- the channel that sends it
+        address TEXT NOT NULL,            -- where that channel sends it (Telegram: the chat id)
+        day TEXT NOT NULL,                -- YYYY-MM-DD, the day the user asked for
+        due_at TIMESTAMPTZ NOT NULL,      -- that morning in TIME_ZONE
+        lang TEXT NOT NULL,
+        text TEXT NOT NULL,               -- the message, in the user's language
+        created_at TIMESTAMPTZ NOT NULL,
+        UNIQUE (conversation_id, day)
+      );
+      CREATE INDEX reminders_due ON reminders (channel, due_at);
+    `,
+  },
 ];
 
 /**

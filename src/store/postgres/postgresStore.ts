@@ -16,13 +16,21 @@
  * process also queue in memory, so they do not each hold a pooled connection while waiting.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConversationTx, PurgeResult, StatRow, StoredReceipt, StorePort } from '../port.ts';
+import type {
+  ConversationTx,
+  PurgeResult,
+  StatRow,
+  StoredReceipt,
+  StoredReminder,
+  StorePort,
+} from '../port.ts';
 import { StoreSetupError } from '../port.ts';
 import { BufferedTx, type Fetched } from './bufferedTx.ts';
 import { explainConnectError, openPool, type PgClient, type Pool } from './connection.ts';
 import { claimInstallation, type InstallationSecrets } from './installation.ts';
 import { conversationLockKey } from './lockKeys.ts';
 import { migratePostgres } from './migrations.ts';
+import { type ReminderRow, toReminder } from './reminderRows.ts';
 import {
   fetchConversation,
   fetchNeeds,
@@ -132,6 +140,26 @@ export class PostgresStore implements StorePort {
     return rows[0] ? toReceipt(rows[0]) : undefined;
   }
 
+  async dueReminders(channel: string, now: Date, limit = 100): Promise<StoredReminder[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<ReminderRow>({
+      name: 'cm_due_reminders',
+      text: 'SELECT * FROM reminders WHERE channel = $1 AND due_at <= $2 ORDER BY due_at, id LIMIT $3',
+      values: [channel, now, limit],
+    });
+    return rows.map(toReminder);
+  }
+
+  async deleteReminder(id: string): Promise<boolean> {
+    this.assertOpen();
+    const { rowCount } = await this.pool.query({
+      name: 'cm_delete_reminder',
+      text: 'DELETE FROM reminders WHERE id = $1',
+      values: [id],
+    });
+    return (rowCount ?? 0) > 0;
+  }
+
   async stats(query: { kind?: string; sinceMonth?: string } = {}): Promise<StatRow[]> {
     this.assertOpen();
     const { rows } = await this.pool.query<StatRow>({
@@ -155,10 +183,15 @@ export class PostgresStore implements StorePort {
     return withRetry(() =>
       this.withClient(async (client) => {
         await client.query('BEGIN');
+        // A reminder still to come keeps its conversation (the user asked to be messaged then).
         const gone = await client.query<{ id: string }>(
-          'DELETE FROM conversations WHERE updated_at < $1 RETURNING id',
+          `DELETE FROM conversations c WHERE c.updated_at < $1
+            AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.conversation_id = c.id AND r.due_at >= $1)
+            RETURNING c.id`,
           [cutoff],
         );
+        // One never sent in the whole retention time goes.
+        await client.query('DELETE FROM reminders WHERE due_at < $1', [cutoff]);
         const ids = gone.rows.map((r) => r.id);
         const records = await client.query(
           'DELETE FROM processed WHERE at < $1 OR conversation_id = ANY($2::text[])',

@@ -8,6 +8,7 @@ import { GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts
 import type { StoredReceipt } from '../port.ts';
 import type { BufferedTx, Fetched, Need, Write } from './bufferedTx.ts';
 import type { PgClient } from './connection.ts';
+import { type ReminderRow, toReminder } from './reminderRows.ts';
 
 /**
  * A receipts row as selected.
@@ -114,6 +115,13 @@ export async function fetchNeeds(
         values: [id],
       });
       fetched.receipts = rows.map(toReceipt);
+    } else if (need.kind === 'reminders' && !fetched.reminders) {
+      const { rows } = await client.query<ReminderRow>({
+        name: 'cm_reminders',
+        text: 'SELECT * FROM reminders WHERE conversation_id = $1 ORDER BY due_at, id',
+        values: [id],
+      });
+      fetched.reminders = rows.map(toReminder);
     } else if (need.kind === 'processed' && !fetched.processed.has(need.messageId)) {
       const { rows } = await client.query<{ record: string }>({
         name: 'cm_processed',
@@ -209,6 +217,26 @@ function statementsFor(
           .map(lit)
           .join(', ')})`,
       ];
+    case 'reminder': {
+      const r = w.reminder;
+      return [
+        `INSERT INTO reminders (id, conversation_id, channel, address, day, due_at, lang, text, created_at) VALUES (${[
+          r.id,
+          id,
+          r.channel,
+          r.address,
+          r.day,
+          new Date(r.dueAt),
+          r.lang,
+          r.text,
+          new Date(r.createdAt),
+        ]
+          .map(lit)
+          .join(', ')}) ON CONFLICT (conversation_id, day) DO UPDATE SET channel = excluded.channel,
+          address = excluded.address, due_at = excluded.due_at, lang = excluded.lang, text = excluded.text,
+          created_at = excluded.created_at`,
+      ];
+    }
     case 'increment':
       return [
         `INSERT INTO stats (kind, key, month, count) VALUES (${[
@@ -221,6 +249,7 @@ function statementsFor(
           .join(', ')}) ON CONFLICT (kind, key, month) DO UPDATE SET count = stats.count + excluded.count`,
       ];
     case 'forget':
+      // Transcript, receipts and reminders go with the conversation's row (ON DELETE CASCADE).
       return [
         `DELETE FROM conversations WHERE id = ${lit(id)}`,
         `DELETE FROM processed WHERE conversation_id = ${lit(id)}`,

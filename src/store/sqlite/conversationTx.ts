@@ -7,8 +7,22 @@
  * query per append; transcript entries and de-duplication records go in at the end of their tables.
  */
 import { chainEntry, GENESIS, type TranscriptEntry } from '../../receipts/transcriptChain.ts';
-import type { ConversationTx, NewTranscriptEntry, StatCounter, StoredReceipt } from '../port.ts';
-import { dayOf, type ProcessedKeys, type ReceiptRow, type TxStatements, toReceipt } from './rows.ts';
+import type {
+  ConversationTx,
+  NewTranscriptEntry,
+  StatCounter,
+  StoredReceipt,
+  StoredReminder,
+} from '../port.ts';
+import {
+  dayOf,
+  type ProcessedKeys,
+  type ReceiptRow,
+  type ReminderRow,
+  type TxStatements,
+  toReceipt,
+  toReminder,
+} from './rows.ts';
 
 interface Row {
   state: string;
@@ -127,11 +141,22 @@ export class SqliteConversationTx implements ConversationTx {
     return (this.s.receipts.all(this.conversationId) as ReceiptRow[]).map(toReceipt);
   }
 
+  addReminder(r: Omit<StoredReminder, 'conversationId'>): void {
+    const row = this.current();
+    if (row) this.insertPending(row);
+    this.s.addReminder.run({ ...r, conversationId: this.conversationId });
+  }
+
+  reminders(): StoredReminder[] {
+    return (this.s.reminders.all(this.conversationId) as ReminderRow[]).map(toReminder);
+  }
+
   increment(counter: StatCounter, by = 1): void {
     this.s.increment.run({ ...counter, by });
   }
 
   forget(keepMessageId: string, tombstone: string, now: Date): void {
+    // Transcript, receipts and reminders go with the conversation's row (ON DELETE CASCADE).
     this.s.deleteConversation.run(this.conversationId);
     this.s.deleteProcessed.run(this.conversationId);
     this.insertProcessed(keepMessageId, tombstone, now);

@@ -4,7 +4,7 @@
  * time-ordered key of a de-duplication record.
  */
 import type { Statement } from 'better-sqlite3';
-import type { StoredReceipt } from '../port.ts';
+import type { StoredReceipt, StoredReminder } from '../port.ts';
 
 /** A receipts row. */
 export type ReceiptRow = {
@@ -31,6 +31,39 @@ export function toReceipt(row: ReceiptRow): StoredReceipt {
   };
 }
 
+/** A reminders row. */
+export type ReminderRow = {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  address: string;
+  day: string;
+  due_at: string;
+  lang: string;
+  text: string;
+  created_at: string;
+};
+
+/**
+ * A reminders row as the port's {@link StoredReminder}.
+ *
+ * @example
+ * toReminder(row).dueAt; // '2026-12-24T01:00:00.000Z'
+ */
+export function toReminder(row: ReminderRow): StoredReminder {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel,
+    address: row.address,
+    day: row.day,
+    dueAt: row.due_at,
+    lang: row.lang,
+    text: row.text,
+    createdAt: row.created_at,
+  };
+}
+
 /**
  * The statements a conversation transaction uses, prepared once per store.
  *
@@ -52,6 +85,8 @@ export interface TxStatements {
   deleteConversation: Statement;
   deleteProcessed: Statement;
   increment: Statement;
+  addReminder: Statement;
+  reminders: Statement;
 }
 
 /** The SQL of {@link TxStatements}. */
@@ -80,6 +115,11 @@ export const TX_SQL: Record<keyof TxStatements, string> = {
   deleteProcessed: 'DELETE FROM processed WHERE conversation_id = ?',
   increment: `INSERT INTO stats (kind, key, month, count) VALUES (@kind, @key, @month, @by)
     ON CONFLICT(kind, key, month) DO UPDATE SET count = count + excluded.count`,
+  addReminder: `INSERT INTO reminders (id, conversation_id, channel, address, day, due_at, lang, text, created_at)
+    VALUES (@id, @conversationId, @channel, @address, @day, @dueAt, @lang, @text, @createdAt)
+    ON CONFLICT(conversation_id, day) DO UPDATE SET channel = excluded.channel, address = excluded.address,
+      due_at = excluded.due_at, lang = excluded.lang, text = excluded.text, created_at = excluded.created_at`,
+  reminders: 'SELECT * FROM reminders WHERE conversation_id = ? ORDER BY due_at, id',
 };
 
 /**

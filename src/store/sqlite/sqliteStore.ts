@@ -11,13 +11,29 @@
  */
 import { join } from 'node:path';
 import type { Statement, Transaction } from 'better-sqlite3';
-import type { ConversationTx, PurgeResult, StatRow, StoredReceipt, StorePort } from '../port.ts';
+import type {
+  ConversationTx,
+  PurgeResult,
+  StatRow,
+  StoredReceipt,
+  StoredReminder,
+  StorePort,
+} from '../port.ts';
 import { StoreSetupError, StoreUnavailableError } from '../port.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { SqliteConversationTx } from './conversationTx.ts';
 import { type DB, DB_FILE, openDatabase, openDatabaseForReading, type Synchronous } from './database.ts';
 import { acquireInstanceLock, type InstanceLock } from './instanceLock.ts';
-import { dayOf, ProcessedKeys, type ReceiptRow, TX_SQL, type TxStatements, toReceipt } from './rows.ts';
+import {
+  dayOf,
+  ProcessedKeys,
+  type ReceiptRow,
+  type ReminderRow,
+  TX_SQL,
+  type TxStatements,
+  toReceipt,
+  toReminder,
+} from './rows.ts';
 import { asStoreFault, type StoreHealth } from './storeFaults.ts';
 
 /**
@@ -166,6 +182,20 @@ export class SqliteStore implements StorePort {
     return row ? toReceipt(row) : undefined;
   }
 
+  async dueReminders(channel: string, now: Date, limit = 100): Promise<StoredReminder[]> {
+    const rows = this.sql(
+      'SELECT * FROM reminders WHERE channel = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?',
+    ).all(channel, now.toISOString(), limit) as ReminderRow[];
+    return rows.map(toReminder);
+  }
+
+  async deleteReminder(id: string): Promise<boolean> {
+    const deleted = this.write(() => this.sql('DELETE FROM reminders WHERE id = ?').run(id).changes) > 0;
+    // The address it held (a chat id) goes from the WAL file too.
+    if (deleted) this.compact();
+    return deleted;
+  }
+
   /**
    * Resolves when the database answers and can be written. While writes are failing it tries one small
    * write (the probe row) and rejects with the fault's StoreUnavailableError if that fails too.
@@ -182,22 +212,26 @@ export class SqliteStore implements StorePort {
   async purge(cutoff: Date, processedCutoff: Date): Promise<PurgeResult> {
     const result = this.write(() => {
       const old = cutoff.toISOString();
-      // The day index finds the candidates; the exact time decides.
-      const untouched = 'SELECT id FROM conversations WHERE touched_day <= ? AND updated_at < ?';
-      const stale = this.sql(`DELETE FROM processed WHERE conversation_id IN (${untouched})`).run(
-        dayOf(old),
-        old,
+      // The day index finds the candidates; the exact time decides. A reminder still to come keeps its
+      // conversation (the user asked to be messaged then).
+      const untouched = `SELECT id FROM conversations c WHERE touched_day <= @day AND updated_at < @old
+        AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.conversation_id = c.id AND r.due_at >= @old)`;
+      const at = { day: dayOf(old), old };
+      const records = this.sql(`DELETE FROM processed WHERE conversation_id IN (${untouched})`).run(
+        at,
       ).changes;
+      const conversations = this.sql(`DELETE FROM conversations WHERE id IN (${untouched})`).run(at).changes;
       return {
-        conversations: this.sql(`DELETE FROM conversations WHERE id IN (${untouched})`).run(dayOf(old), old)
-          .changes,
+        conversations,
         processed:
-          stale +
+          records +
           this.sql('DELETE FROM processed WHERE key < ?').run(ProcessedKeys.floor(processedCutoff)).changes,
+        // One never sent in the whole retention time goes.
+        stale: this.sql('DELETE FROM reminders WHERE due_at < ?').run(old).changes,
       };
-    }) as PurgeResult;
-    if (result.conversations || result.processed) this.compact();
-    return result;
+    });
+    if (result.conversations || result.processed || result.stale) this.compact();
+    return { conversations: result.conversations, processed: result.processed };
   }
 
   async close(): Promise<void> {

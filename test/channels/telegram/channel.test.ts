@@ -53,7 +53,8 @@ describe('telegramChannel (the shape main.ts runs)', () => {
       logger,
       // A replica that is not the leader yet: the job starts when `grant` is called.
       runWhenLeader: async (job, start) => {
-        expect(job).toBe('telegram-polling');
+        expect(['telegram-polling', 'telegram-reminders']).toContain(job);
+        if (job !== 'telegram-polling') return { stop: async () => {} };
         grant = async () => {
           stopJob = await start();
         };

@@ -71,7 +71,7 @@ describe.skipIf(!TEST_DATABASE_URL)('npm run db -- migrate-to-postgres', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
-      /: 2 conversations, \d+ transcript entries \(every chain verifies\), \d+ de-duplication records, 1 receipts\./,
+      /: 2 conversations, \d+ transcript entries \(every chain verifies\), \d+ de-duplication records, 1 receipts, 0 reminders still to send\./,
     );
     expect(run.stdout).toContain(`SALT_FILE=${join(old.dataDir, 'conversation-salt')}`);
     expect(run.stdout).not.toContain('cancelmate_test:cancelmate_test');
@@ -103,6 +103,41 @@ describe.skipIf(!TEST_DATABASE_URL)('npm run db -- migrate-to-postgres', () => {
     const twice = cli(['db', 'migrate-to-postgres', '--data-dir', old.dataDir], { DATABASE_URL: db.url });
     expect(twice.status).toBe(2);
     expect(twice.stderr).toMatch(/already holds \d+ conversations .* Copy into a new, empty database/);
+  });
+
+  it('copies the reminders still to send, exactly', async () => {
+    const old = await oldInstallation();
+    const db = await createTestDatabase();
+    cleanups.push(db.drop);
+    const sqlite = SqliteStore.open(old.dataDir);
+    const waiting = {
+      id: 'm-0011223344556677',
+      channel: 'telegram',
+      address: '424242',
+      day: '2026-12-24',
+      dueAt: '2026-12-24T01:00:00.000Z',
+      lang: 'zh-CN',
+      text: '⏰ 提醒：今天是你设的检查日',
+      createdAt: '2026-11-25T01:00:00.123Z',
+    };
+    await sqlite.transact('c_reminded', (tx) => {
+      tx.save('telegram', '{}', new Date('2026-11-25T01:00:00Z'));
+      tx.addReminder(waiting);
+    });
+    await sqlite.close();
+    const config = loadConfig({ DATA_DIR: old.dataDir });
+    const { keys, salt } = loadSecrets(config);
+    const report = await copySqliteToPostgres({
+      dataDir: old.dataDir,
+      url: db.url,
+      secrets: installationSecrets(config, keys, salt),
+    });
+    expect(report.reminders).toBe(1);
+    const again = await pgTestApp({ DATA_DIR: old.dataDir }, { url: db.url });
+    cleanups.push(again.cleanup);
+    expect(await again.app.engine.dueReminders('telegram', new Date('2026-12-24T01:00:00Z'))).toEqual([
+      { id: waiting.id, conversation: 'c_reminded', address: '424242', text: waiting.text, lang: 'zh-CN' },
+    ]);
   });
 
   it('refuses while a server uses the data directory, and without DATABASE_URL', async () => {

@@ -119,4 +119,58 @@ describe.skipIf(!TEST_DATABASE_URL)('the same on SQLite and PostgreSQL', () => {
     const left = await pgRows<{ n: string }>(pg.url, 'SELECT count(*) AS n FROM processed');
     expect(Number(left[0]?.n)).toBe(0);
   });
+
+  it('a reminder message: taken, shown in my data, due, sent and deleted; another forgotten before its day', async () => {
+    const secrets = mkdtempSync(join(tmpdir(), 'cancelmate-secrets-'));
+    cleanups.push(() => rmSync(secrets, { recursive: true, force: true }));
+    const env = { RECEIPT_KEY_FILE: join(secrets, 'receipt-key.pem'), SALT_FILE: join(secrets, 'salt') };
+    const clock = () => new Date('2026-11-25T04:00:00.000Z');
+    const lite = await testApp(env, { clock });
+    cleanups.push(lite.cleanup);
+    const pg = await pgTestApp(env, { clock });
+    cleanups.push(pg.cleanup);
+
+    const remind = async (app: App) => {
+      const seen: unknown[] = [];
+      for (const user of ['sent', 'forgotten']) {
+        let last: Reply[] = [];
+        const say = async (messageId: string, input: Partial<Inbound>) => {
+          const out = await app.engine.handle({
+            channel: 'telegram',
+            userId: user,
+            messageId,
+            notifyAddress: `chat-${user}`,
+            ...input,
+          });
+          last = out.replies;
+          seen.push(out.replies.map(comparable));
+        };
+        for (const [i, text] of ['/start', '取消会员', '爱奇艺', '自动续费', 'App', '成功了'].entries())
+          await say(`m${i}`, { text });
+        await say('remind', { text: '提醒我在下次扣费日前检查' });
+        await say('day', { text: '12月24日' });
+        await say('yes', { choice: '_remind_me', ...turnOf(last) });
+        await say('data', { text: '我的数据' });
+      }
+      const forget = async (messageId: string, input: Partial<Inbound>) =>
+        app.engine.handle({ channel: 'telegram', userId: 'forgotten', messageId, ...input });
+      const ask = await forget('f1', { text: '删除我的数据' });
+      await forget('f2', { choice: '_forget_yes', ...turnOf(ask.replies) });
+      const due = await app.engine.dueReminders('telegram', new Date('2026-12-24T01:00:00.000Z'));
+      for (const r of due) await app.engine.reminderSent(r.id);
+      const after = await app.engine.dueReminders('telegram', new Date('2027-01-01T00:00:00.000Z'));
+      return { seen, due: due.map(({ id: _id, ...r }) => r), after };
+    };
+
+    const onSqlite = await remind(lite.app);
+    const onPostgres = await remind(pg.app);
+    expect(onPostgres).toEqual(onSqlite);
+    expect(onSqlite.due).toEqual([
+      expect.objectContaining({ address: 'chat-sent', text: expect.stringContaining('⏰ 提醒') }),
+    ]);
+    expect(onSqlite.after).toEqual([]);
+    expect(JSON.stringify(onSqlite.seen)).toContain('cancelmate-reminder-2026-12-24.ics');
+    expect(JSON.stringify(onSqlite.seen)).toContain('"address":"chat-sent"'); // my data shows the chat id
+    expect(await pgRows(pg.url, 'SELECT id FROM reminders')).toEqual([]);
+  });
 });
