@@ -1,6 +1,6 @@
 import type { FlowBundle } from '../flows/bundle.ts';
 import { currentPath, type FlowContext, holds, PAGE_SIZE, pageCount } from '../flows/context.ts';
-import { provenanceOf, type Source, type Text } from '../flows/schema.ts';
+import { provenanceOf, type Source, type StateDef, type Text } from '../flows/schema.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { caseFromFields, type PlatformRef } from '../receipts/caseFile.ts';
@@ -86,7 +86,7 @@ export function renderState(
   return {
     text: parts.join('\n\n'),
     letters,
-    ask: st.ask ? withProgress(bundle, tr, stateId, lang, tr.text(lang, st.ask, vars)) : '',
+    ask: st.ask ? withProgress(bundle, tr, stateId, lang, factAsk(tr, st, lang, vars)) : '',
     files,
     choices: stateChoices(bundle, tr, stateId, ctx, lang),
     shown,
@@ -201,6 +201,15 @@ function renderSteps(
       ...(sourceUrl ? { sourceUrl } : {}),
     },
   };
+}
+
+/**
+ * A question's words; a fact question also says how to write the answer (its hint, such as the date format),
+ * since what is typed there is checked. Other hints are said only when a typed answer was not understood.
+ */
+function factAsk(tr: Translator, st: StateDef, lang: Lang, vars: Record<string, string>): string {
+  const ask = tr.text(lang, st.ask ?? '', vars);
+  return st.fact && st.hint ? `${ask}\n${tr.text(lang, st.hint, vars)}` : ask;
 }
 
 /** A fact question with its place in the interview in front (「第 3/6 项」), when it is part of one. */

@@ -53,6 +53,8 @@ describe('terminal', () => {
     // The interview says where it stands.
     expect(all).toContain('（第 1/6 项）商家（网站或公司）叫什么名字？');
     expect(all).toContain('（第 2/6 项）网站的网址是什么？');
+    // A fact question says how to write the answer, in the terminal's words.
+    expect(all).toContain('写网站名或公司名，例如「某某卡盟」。不知道可以输入「跳过」。');
   });
 
   it('English: a refused date reads as two sentences, and the hint says to type "Skip"', async () => {

@@ -166,6 +166,11 @@ describe('pages and letters', () => {
     const tencent = h.tencent('plain', 'letters');
     await tencent.send({ type: 'event', event: 'subscribe' });
     const replies = await say(tencent, ...TO_LETTERS);
+    // The fact interview says where it stands and how to answer, in WeChat's words (nothing to tap).
+    const merchantAsk = replies[TO_LETTERS.indexOf('好，记下来')] ?? '';
+    expect(merchantAsk).toContain('（第 1/6 项）');
+    expect(merchantAsk).toContain('写网站名或公司名，例如「某某卡盟」。不知道可以回复「跳过」。');
+    expect(replies.join('\n')).not.toContain('点「跳过」');
     const page1 = replies.at(-1) ?? '';
     expect(page1).toContain('【给商家的书面要求】');
     expect(page1).toMatch(/（第 1\/\d 页 · 回复 n 看下一页）$/);
