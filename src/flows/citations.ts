@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseChineseNumber } from '../understand/numbers.ts';
 
 /**
  * Legal citations in the guide's texts, and the table of those it may make (`flows/citations.yaml`, seeded from
@@ -57,21 +58,6 @@ export interface OrphanArticle {
   raw: string;
 }
 
-const CN_DIGITS: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const NUM = '[零〇一二两三四五六七八九十百千0-9]+';
 
 /**
@@ -81,17 +67,7 @@ const NUM = '[零〇一二两三四五六七八九十百千0-9]+';
  * chineseNumber('五十六'); // '56'
  */
 export function chineseNumber(s: string): string {
-  if (/^[0-9]+$/.test(s)) return String(Number(s));
-  let total = 0;
-  let digit = 0;
-  for (const ch of s) {
-    const unit = CN_UNITS[ch];
-    if (unit !== undefined) {
-      total += (digit || 1) * unit;
-      digit = 0;
-    } else digit = CN_DIGITS[ch] ?? 0;
-  }
-  return String(total + digit);
+  return String(parseChineseNumber(s) ?? s);
 }
 
 // 第十条 / 第六、七条, then 第二款, then （八） / 第八项.

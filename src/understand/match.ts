@@ -1,3 +1,4 @@
+import { parseChineseNumber } from './numbers.ts';
 /**
  * Free text → what the user meant: a global command, one of the current choices, or plain text.
  * Accepts a choice's number or ordinal (「第一个」, "the second one"), its label in either language, an
@@ -156,19 +157,6 @@ export function understand(input: string, ctx: MatchContext): Understood {
   return { kind: 'text', text: raw };
 }
 
-const CN_ORDINAL: Record<string, number> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
 const EN_ORDINAL: Record<string, number> = {
   first: 1,
   second: 2,
@@ -186,7 +174,7 @@ function ordinal(n: string, count: number): number | undefined {
   const zh = /^(?:选|选择|选项)?第?([一二两三四五六七八九十]|\d{1,2})(?:个|项|条|种)?$/u.exec(n);
   if (zh && (n.startsWith('第') || n.startsWith('选') || /[个项条种]$/u.test(n))) {
     const d = zh[1] ?? '';
-    return CN_ORDINAL[d] ?? Number(d);
+    return parseChineseNumber(d);
   }
   const en =
     /^(?:the\s+)?(?:option\s+|number\s+|no\.?\s*|#)?(\d{1,2}|first|second|third|fourth|fifth|sixth|seventh)(?:st|nd|rd|th)?(?:\s+(?:one|option))?$/.exec(
