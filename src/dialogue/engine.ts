@@ -135,7 +135,8 @@ export class InboundError extends Error {
 }
 
 /**
- * See the module description.
+ * The engine: `handle` takes one inbound message and returns its replies, in one store transaction; the rest
+ * answers what channels may show (history, receipts, words, health) and swaps flows on reload.
  *
  * @example
  * const { replies } = await engine.handle({ channel: 'web', userId: 'sess-1', messageId: 'm-1', text: '/start' });

@@ -84,7 +84,8 @@ export interface FlowChangeResult {
 }
 
 /**
- * See the module description. A move starts a new turn (buttons of the old question become stale) unless
+ * Where a conversation goes when the flows changed under it: unchanged, moved to the nearest question that still
+ * exists, or restarted. A move starts a new turn (buttons of the old question become stale) unless
  * "forget me" is waiting for its answer, whose buttons stay valid. The flow version is left to the caller.
  *
  * @example

@@ -17,7 +17,8 @@ export const MAX_INPUT_CHARS = 4000;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /**
- * See the module description.
+ * `text` made safe to hash and store: well-formed UTF-16 (a lone surrogate becomes U+FFFD) and no control
+ * characters; '' when nothing is left (then it is refused like empty text).
  *
  * @example
  * cleanText('refund \ud800'); // 'refund \ufffd'

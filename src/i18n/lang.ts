@@ -23,7 +23,7 @@ export function isLang(value: unknown): value is Lang {
   return LANGS.some((l) => l === value);
 }
 
-/** See the module description: `zh*` → zh-CN, `en*` → en, another language → en, nothing → `fallback`. */
+/** The one language rule: `zh*` → zh-CN, `en*` → en, another language → en, nothing → `fallback`. */
 export function langFromHint(hint: string | undefined, fallback: Lang = 'zh-CN'): Lang {
   const h = hint?.trim().toLowerCase().replace('_', '-');
   if (!h) return fallback;

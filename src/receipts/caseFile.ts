@@ -73,7 +73,8 @@ export interface PlatformRef {
 }
 
 /**
- * See the module description.
+ * One user's case as data for the letters: its kind, the legal topics the guide explained, the facts given
+ * (a missing one becomes a 【请填写】 blank), where they were stuck, and whether it was bought to resell.
  *
  * @example
  * const c: LetterCase = { kind: 'blocked', topics: ['blocked_fee'], facts: {}, stuck: ['fee'], resale: false };

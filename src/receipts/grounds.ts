@@ -50,7 +50,8 @@ export interface GroundUse {
 const use = (ground: GroundId, letter: GroundCondition = 'always'): GroundUse => ({ ground, letter });
 
 /**
- * See the module description. Order is the order of explanation.
+ * For each legal topic the guide can explain, the grounds it shows (and a letter may cite). Order is the order
+ * of explanation.
  *
  * @example
  * TOPIC_GROUNDS.blocked_finalsay.map((u) => u.ground); // ['finalSay', 'unfairTerms']

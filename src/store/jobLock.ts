@@ -38,7 +38,8 @@ export interface LeaderJob {
 export type RunWhenLeader = (job: string, start: () => Promise<StopJob>) => Promise<LeaderJob>;
 
 /**
- * See the module description.
+ * Runs a job (the retention purge, Telegram polling, reminders) in one replica at a time: `whenLeader` starts it
+ * while this process holds the job and stops it when the hold is lost.
  *
  * @example
  * const polling = await jobs.whenLeader('telegram-polling', async () => {

@@ -135,7 +135,8 @@ export interface PurgeResult {
 }
 
 /**
- * The port. See the module description.
+ * What the engine needs from storage: one transaction per conversation, plus look-ups, deletion, purge and
+ * health. Implemented by SQLite and PostgreSQL; state and replies pass through as data.
  *
  * @example
  * const replies = await store.transact('c_5f1e…', (tx) => engineWork(tx), { messageId: 'u1001' });

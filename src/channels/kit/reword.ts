@@ -22,7 +22,13 @@ export type RewordWords = Pick<Translator, 'common' | 'ns' | 'tree'>;
 
 const built = new WeakMap<RewordWords, Map<string, (text: string) => string>>();
 
-/** See the module description; built once per translator, language and list. */
+/**
+ * A function that swaps each passage listed under `listKey` for the channel's wording; built once per
+ * translator, language and list.
+ *
+ * @example
+ * rewording(engine.words, 'zh-CN', 'wechat.instead')('请再输入一次，或者点「跳过」。'); // '请再输入一次，或者回复「跳过」。'
+ */
 export function rewording(words: RewordWords, lang: Lang, listKey: string): (text: string) => string {
   let byList = built.get(words);
   if (!byList) {

@@ -64,7 +64,8 @@ export interface Composed {
 const FOOTER_PAGES_RESERVED = 99;
 
 /**
- * See the module description. `limit` is in UTF-8 bytes.
+ * The engine's replies as one passive WeChat reply, paged where it would exceed `limit` (UTF-8 bytes) without
+ * cutting a step, a citation or a letter in half; the letters are also kept one by one for 「信1」「信2」.
  *
  * @example
  * composeReplies(engineReplies, words).pages.every((p) => Buffer.byteLength(p) <= 2048); // true

@@ -74,7 +74,8 @@ export class NeedData extends StoreRerun {
 }
 
 /**
- * See the module description.
+ * A synchronous conversation transaction over rows fetched in advance: reads it cannot answer are recorded in
+ * `needs` (then the work is run again with them), writes are collected in `writes` to flush at commit.
  *
  * @example
  * const tx = new BufferedTx('c_1', fetched);

@@ -34,7 +34,7 @@ export interface CopyReport {
 const BATCH = 500;
 
 /**
- * See the module description. `secrets` are the installation's receipt key and salt (recorded in PostgreSQL,
+ * Copies an SQLite installation into an empty PostgreSQL database, verifying every chain. `secrets` are the installation's receipt key and salt (recorded in PostgreSQL,
  * as a replica would). Rejects with StoreSetupError for a problem to fix first, or with an Error naming the
  * conversations whose chain did not verify (then nothing was committed).
  *

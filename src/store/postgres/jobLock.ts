@@ -49,7 +49,8 @@ interface JobState {
 }
 
 /**
- * See the module description. `onEvent` hears when this replica takes, gives up or loses a job.
+ * The job lock on PostgreSQL advisory locks, one session per job; another replica takes over when the holder's
+ * session dies. `onEvent` hears when this replica takes, gives up or loses a job.
  *
  * @example
  * const jobs = postgresJobLock(url, (e) => logger.info(e, `job ${e.job}: ${e.event}`));

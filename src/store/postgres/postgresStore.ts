@@ -56,7 +56,8 @@ const RETRYABLE = new Set(['40001', '40P01', '55P03']);
 const MAX_RUNS = 8;
 
 /**
- * See the module description.
+ * The storage port on PostgreSQL, shared by several replicas: each transaction locks the conversation's row
+ * first, and a deadlock or serialisation failure is retried a bounded number of times.
  *
  * @example
  * const store = await PostgresStore.open('postgres://cancelmate:…@127.0.0.1:5432/cancelmate');

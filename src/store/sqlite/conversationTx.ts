@@ -36,7 +36,15 @@ interface Row {
   pending: boolean;
 }
 
-/** See the module description; `flush()` must run before the transaction commits. */
+/**
+ * One conversation's reads and writes inside the SQLite transaction; the state row is read once and written at
+ * `flush()`, which must run before the transaction commits.
+ *
+ * @example
+ * const tx = new SqliteConversationTx(statements, keys, 'c_1', 'u1001', onDelete);
+ * tx.save('web', '{"state":"welcome"}', new Date());
+ * tx.flush();
+ */
 export class SqliteConversationTx implements ConversationTx {
   /** undefined: not read yet; null: no such conversation. */
   private row: Row | null | undefined;

@@ -53,7 +53,8 @@ export interface SqliteStoreOptions {
 export const CHECKPOINTER_AFTER_WRITES = 64;
 
 /**
- * See the module description.
+ * The storage port on the embedded SQLite file: one `BEGIN IMMEDIATE` transaction per message, the handle
+ * private, one process per data directory.
  *
  * @example
  * const store = SqliteStore.open('./data');
