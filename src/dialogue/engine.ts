@@ -372,7 +372,10 @@ export class Engine {
         ...(last ? [{ ...last, choices: undefined, turn: undefined }] : []),
         moved,
       ].map(dropUndefined);
-      tx.append([{ at: now.toISOString(), dir: 'out', text: extra.text, flow: deps.bundle.version }]);
+      // The transcript (and every later receipt, which quotes it) keeps the message without the link's token:
+      // the token is a secret the store holds only as a hash.
+      const said = extra.receipt ? extra.text.replaceAll(extra.receipt.token, '…') : extra.text;
+      tx.append([{ at: now.toISOString(), dir: 'out', text: said, flow: deps.bundle.version }]);
     }
     if (result.effect === 'remind')
       keepReminder(deps, tx, result.conv, { channel: msg.channel, address: msg.notifyAddress }, now);

@@ -164,6 +164,25 @@ describe('the de-duplication record', () => {
     expect(again.replies).toEqual(first);
     expect(t.sql('SELECT count(*) AS n FROM receipts')).toEqual([{ n: 1 }]);
   });
+
+  it('keeps the link token out of the transcript, so no table and no later receipt holds it', async () => {
+    const t = await setup({ PUBLIC_URL: 'https://cancelmate.example.org' });
+    const say = chat(t);
+    await say('/start');
+    const first = await say('收据', 'receipt-1');
+    const token = first.find((r) => r.receipt)?.receipt?.token ?? '';
+    expect(first.find((r) => r.receipt)?.text).toContain(`?t=${token}`);
+    const said = t.sql<{ text: string }>("SELECT text FROM transcript WHERE text LIKE '%/receipts/%'");
+    expect(said).toHaveLength(1);
+    expect(said[0]?.text).toContain('?t=…');
+    const tables = t.sql<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
+    for (const { name } of tables)
+      expect(JSON.stringify(t.sql(`SELECT * FROM "${name}"`)), `table ${name}`).not.toContain(token);
+    const second = await say('收据', 'receipt-2');
+    const json = second.find((r) => r.receipt)?.attachments?.find((a) => a.filename.endsWith('.json'));
+    expect(json?.content).toContain('?t=…');
+    expect(json?.content).not.toContain(token);
+  });
 });
 
 describe('a data directory in use', () => {
