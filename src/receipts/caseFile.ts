@@ -92,6 +92,11 @@ export interface LetterCase {
   oneoffWhy?: 'notdelivered' | 'norefund' | 'other';
   /** The user said the membership was bought to resell or as an agent. */
   resale: boolean;
+  /**
+   * A blocked case whose membership the user called fixed-term or lifetime: they were checking for an
+   * auto-renewal that may be hidden, so the letter speaks of a possible one, never of one as fact.
+   */
+  suspected?: true;
   platform?: PlatformRef;
 }
 
@@ -175,6 +180,10 @@ export function caseFromFields(fields: Readonly<Record<string, string>>, platfor
       : {}),
     ...(why === 'notdelivered' || why === 'norefund' || why === 'other' ? { oneoffWhy: why } : {}),
     resale: fields.use === 'resale',
+    ...(caseKindOf(fields) === 'blocked' &&
+    (fields.membership === 'fixed' || fields.membership === 'lifetime')
+      ? { suspected: true as const }
+      : {}),
     ...(platform ? { platform } : {}),
   };
 }

@@ -84,6 +84,7 @@ function draft(tr: Translator, lang: Lang, c: LetterCase, today: string, doc: Do
   const p = c.platform;
   if (p && (p.kind === 'service' || p.kind === 'payment'))
     facts.push(t(`platform.${p.kind}`, { name: p.name[lang] }));
+  if (c.suspected) facts.push(t('suspected'));
   if (c.optin === 'preticked' || c.optin === 'hidden') facts.push(t(`optin.${c.optin}`, vars));
   const charge = chargeSentence(c);
   if (charge)
@@ -109,7 +110,7 @@ function draft(tr: Translator, lang: Lang, c: LetterCase, today: string, doc: Do
   const parts = {
     merchant: fact('merchant'),
     url: fact('url'),
-    subject: t(`subject.${c.kind}`, { problem: blank('problem') }),
+    subject: t(`subject.${c.suspected ? 'blockedSuspected' : c.kind}`, { problem: blank('problem') }),
     facts: facts.join(joiner),
     demands: demands.join('\n'),
     grounds: grounds.length ? `${t('groundsTitle')}\n${grounds.join('\n')}\n\n` : '',
@@ -143,7 +144,7 @@ function chargeSentence(c: LetterCase): 'auto' | 'oneoff' | 'prepaid' | 'reporte
 function demandKeys(c: LetterCase): string[] {
   const out: string[] = [];
   const { cancelDemand } = caseConditions(c);
-  if (cancelDemand) out.push('cancel');
+  if (cancelDemand) out.push(c.suspected ? 'cancelIfAny' : 'cancel');
   if (cancelDemand && c.stuck.includes('fee')) out.push('noCancelFee');
   switch (c.kind) {
     case 'noNotice':

@@ -222,6 +222,33 @@ describe('letters follow the case (Chinese)', () => {
     expect(w.guide).toContain('可以主张属于收取不合理费用');
   });
 
+  it('fixed-term, checking for a hidden auto-renewal and blocked: speaks of a possible renewal, never of one as fact', async () => {
+    const path = [
+      '#cancel',
+      '#kamen',
+      '#fixed',
+      '#check_renew',
+      '#website',
+      '#blocked',
+      '#nobutton',
+      '#escalate',
+    ];
+    const w = await walk('zh-CN', [...path, ...TO_LETTERS, ...NO_FACTS]);
+    const { demand, c12315, both } = texts(w);
+    expect(w.guide).toContain('没有自动续费可以「取消」');
+    expect(demand).toContain('事由：无法确认和取消可能存在的自动续费');
+    expect(both).toContain('本人购买的是一次付清的会员，想确认其中有没有暗藏的自动续费，并把它取消。');
+    expect(demand).toContain('1. 书面说明本人账户有没有自动续费协议；有的，立即取消');
+    expect(both).not.toContain('立即取消本人账户的自动续费协议');
+    expect(demand).not.toContain('事由：无法取消自动续费');
+    expectGroundsShown(demand, w.guide);
+    expectGroundsShown(c12315, w.guide);
+    const en = await walk('en', [...path, ...TO_LETTERS, ...NO_FACTS]);
+    const [enDemand] = en.letters.map((l) => l.text);
+    expect(enDemand).toContain('a possible auto-renewal cannot be checked or cancelled');
+    expect(enDemand).toContain('State in writing whether my account has an auto-renewal agreement');
+  });
+
   it('bought to resell: the 12315 text says so and warns, the demand letter does not threaten 12315', async () => {
     const w = await walk('zh-CN', [
       '#refund',
