@@ -14,7 +14,7 @@ import type { WechatTexts } from './texts.ts';
  * // a receipt reply: '收据已生成（编号 R-…）…\n\n打开收据（…）：https://cancelmate.example.org/receipts/R-…?t=…\n\n会员取消回执 …'
  */
 export function forWechat(replies: readonly Reply[], say: WechatTexts, publicUrl?: string): Reply[] {
-  return replies.map((reply) => {
+  return questionLast(replies).map((reply) => {
     const { attachments: _files, ...rest } = reply;
     const text = say.reword(reply.text);
     if (reply.receipt) return { ...rest, text: receiptText(text, reply.receipt, say, publicUrl) };
@@ -23,6 +23,23 @@ export function forWechat(replies: readonly Reply[], say: WechatTexts, publicUrl
     if (reply.attachments?.length) return { ...rest, text: `${text}\n\n${say.say('noFiles')}` };
     return { ...rest, text };
   });
+}
+
+/**
+ * The engine hands a receipt after the question it interrupted, with the question's choices moved onto it (chat
+ * clients show buttons under the last message). WeChat numbers the options in the text, so the question goes
+ * back beside them: receipt first, then the question with its choices.
+ */
+function questionLast(replies: readonly Reply[]): readonly Reply[] {
+  const last = replies.at(-1);
+  const question = replies.at(-2);
+  if (!last?.receipt || !last.choices?.length || !question || question.choices?.length) return replies;
+  const { choices, turn, ...receipt } = last;
+  return [
+    ...replies.slice(0, -2),
+    receipt,
+    { ...question, choices, ...(turn === undefined ? {} : { turn }) },
+  ];
 }
 
 /**

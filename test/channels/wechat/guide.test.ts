@@ -222,6 +222,20 @@ describe('receipts', () => {
     expect(await res.text()).toContain(link?.[1] ?? 'missing');
   });
 
+  it('asked at a question: the receipt comes first, then the question beside its numbered options', async () => {
+    const h = await harness();
+    const tencent = h.tencent('plain', 'receipt-mid');
+    await tencent.send({ type: 'event', event: 'subscribe' });
+    await say(tencent, '1');
+    const text = (await say(tencent, '收据')).at(-1) ?? '';
+    const receiptAt = text.indexOf('收据已生成');
+    const question = text.indexOf('会员是在哪里买的');
+    expect(receiptAt).toBeGreaterThanOrEqual(0);
+    expect(question).toBeGreaterThan(receiptAt);
+    // The options follow the question directly, with nothing of the receipt between them.
+    expect(text.slice(question)).toMatch(/^会员是在哪里买的[^\n]*\n回复 1/);
+  });
+
   it('without PUBLIC_URL says how to get the receipt instead of printing a local address', async () => {
     const h = await harness({ env: { PUBLIC_URL: '' } });
     const tencent = h.tencent('plain', 'receipt-nolink');
