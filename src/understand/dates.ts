@@ -18,6 +18,8 @@ export interface FoundDate {
   /** YYYY-MM-DD, or undefined when the date said is in the future (see `future`). */
   value: string;
   index: number;
+  /** Where the date's words end in the text (exclusive). */
+  end: number;
   /** True for a date given in full (2099-01-01) that lies after today: refuse it rather than guess. */
   future: boolean;
   /** True when a deduction word follows closely (…扣的, charged …). */
@@ -71,7 +73,7 @@ export function findDates(lower: string, now: Date, timeZone = DEFAULT_TIME_ZONE
       : iso > isoOf(today);
     if (future && !made.explicit) continue;
     const nearVerb = VERB_AFTER.test(lower.slice(end));
-    out.push({ value: iso, index: start, future, nearVerb });
+    out.push({ value: iso, index: start, end, future, nearVerb });
   }
   return out;
 }

@@ -94,8 +94,13 @@ export function extractFacts(
   const facts: Partial<Record<FactKey, string>> = {};
   const amount = findAmount(lower.replace(WEB_ADDRESS, ' '));
   if (amount) facts.amount = amount.value;
+  // The date fact is the day money was taken: a date said alone, or in a sentence about a payment. One in a
+  // sentence about something else (「今天天气不错」, 「我昨天联系过客服」, 「去年开通的」) is not kept.
   const date = findDate(lower, now, timeZone);
-  if (date && !date.future) facts.date = date.value;
+  const rest = date ? (lower.slice(0, date.index) + lower.slice(date.end)).replace(DATE_FILLER, '') : '';
+  const alone = date !== undefined && !/[\p{L}\p{N}]/u.test(rest);
+  if (date && !date.future && (alone || date.nearVerb || amount || MONEY_MOVED.test(lower)))
+    facts.date = date.value;
   const order = findOrder(plain);
   if (order) facts.order = order;
   const ticket = findTicket(plain);
@@ -107,6 +112,14 @@ export function extractFacts(
   if (merchant) facts.merchant = merchant;
   return { facts, amountAfterVerb: amount?.afterVerb === true };
 }
+
+/** Words of money taken or paid, which make a date in the sentence the day of the charge. */
+const MONEY_MOVED =
+  /扣|续费|续了|付了|付款|付的|支付了|花了|充了|交了|买|收费|charged|billed|took|deducted|renewed|paid|bought|charge/u;
+
+/** Words that go with a date said alone (「今天早上」, "on the 15th", 「大概 11 月 3 号左右」). */
+const DATE_FILLER =
+  /早上|上午|中午|下午|晚上|夜里|半夜|凌晨|左右|大概|大约|那天|的时候|的|\b(?:on|the|around|about|in|morning|evening|night)\b/gu;
 
 const ORDER_ALONE = /^[A-Za-z0-9][A-Za-z0-9_-]{3,63}$/;
 const ID = '([A-Za-z0-9][A-Za-z0-9_-]{3,63})';

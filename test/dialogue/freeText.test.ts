@@ -232,6 +232,19 @@ describe('free text in the dialogue', () => {
     expect(c.state()?.state).toBe('notice_q');
   });
 
+  it('a date in a sentence about something else is not kept as the day of a charge', async () => {
+    const c = await conversation();
+    await c.say('/start');
+    await c.say('2');
+    const r = await c.say('今天天气不错');
+    expect(r.text).not.toContain('扣款日期');
+    expect(c.state()?.ctx.fields.fact_date).toBeUndefined();
+    expect(c.state()?.understood?.date).toBeUndefined();
+    // The same day said about a charge is kept, and named as what it is.
+    const charged = await c.say('今天扣了我30块');
+    expect(charged.text).toContain('扣款日期 2026-11-25');
+  });
+
   it('part of a label typed does exactly what the label does (no jump, no check)', async () => {
     const c = await conversation();
     await c.say('/start');
