@@ -136,6 +136,8 @@ export async function createApp(
     return removed;
   };
   if (!jobs.shared) await purge();
+  // After a refused reload, the operator's last line is an error: say so when the files are valid again.
+  let lastReloadFailed = false;
   const reloadFlows = (why: string): FlowReload => {
     const oldVersion = engine.flowVersion;
     let next: FlowBundle;
@@ -159,10 +161,18 @@ export async function createApp(
         { why, version: oldVersion, errors: errors.map(formatFlowError) },
         `flows not reloaded (${why}): ${errors.length} error(s); still serving ${oldVersion}. Fix the files (npm run flows -- check) and save again`,
       );
+      lastReloadFailed = true;
       return { ok: false, version: oldVersion, errors };
     }
+    const recovered = lastReloadFailed;
+    lastReloadFailed = false;
     if (next.version === oldVersion) {
-      logger.debug({ why, version: oldVersion }, 'flows unchanged');
+      if (recovered)
+        logger.info(
+          { why, version: oldVersion },
+          `flows valid again, and the same as ${oldVersion}: still serving it`,
+        );
+      else logger.debug({ why, version: oldVersion }, 'flows unchanged');
       return { ok: true, changed: false, oldVersion, newVersion: oldVersion };
     }
     engine.use(next, createTranslator(next.locales));

@@ -72,11 +72,15 @@ export function unknownPlatformTyped(
   return name ? { unknownPlatform: name } : {};
 }
 
+/** Words of a sentence about a person, never part of a platform's name. */
+const ABOUT_PEOPLE =
+  /[我你您他她咱]|名字|姓名|叫|\b(?:i|i'm|im|me|my|mine|you|your|he|she|his|her|name|called)\b/u;
+
 /**
  * A typed platform name as counted, or undefined when it is not counted: normalised (full-width to
  * half-width, lower case, no edge punctuation, single spaces), a web address reduced to its host; never
  * text with a run of 5 or more digits (a phone, QQ or order number), an `@` (an e-mail or handle), or more
- * than {@link PLATFORM_NAME_MAX} characters.
+ * than {@link PLATFORM_NAME_MAX} characters, nor text about a person (a pronoun, 「叫」, "name").
  *
  * @example
  * platformNameOf('  星星卡盟！ '); // '星星卡盟'
@@ -89,6 +93,8 @@ export function platformNameOf(text: string): string | undefined {
   if (url?.[1] && /[a-z]/.test(url[1].split('.').at(-1) ?? '')) name = url[1];
   if (!name || /\d{5}/.test(name) || name.includes('@') || [...name].length > PLATFORM_NAME_MAX)
     return undefined;
+  // Text about a person (「我叫张三」, "my name is …", 「你好」) is not a platform's name.
+  if (ABOUT_PEOPLE.test(name)) return undefined;
   return name;
 }
 

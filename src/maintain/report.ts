@@ -23,8 +23,13 @@ export interface FlowsReport {
   failing: PathReport[];
   /** Every path in the catalogue, the longest since it was checked first. */
   oldest: PathReport[];
-  /** Platform names typed at the platform question that picked nothing, most typed first. */
+  /**
+   * Platform names typed at the platform question that picked nothing, most typed first: those typed more than
+   * once, and web addresses (a name typed only once may be something personal that got past the filter).
+   */
   unknownPlatforms: { name: string; count: number }[];
+  /** How many other names were typed once (counted, not listed). */
+  unknownTypedOnce: number;
 }
 
 /** What users reported about one path (one platform's one channel), with how we know the path. */
@@ -111,6 +116,9 @@ export function buildFlowsReport(
   const all = [...paths.values()];
   for (const p of all)
     p.months = Object.fromEntries(Object.entries(p.months).sort(([a], [b]) => a.localeCompare(b)));
+  const typed = [...unknown]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   return {
     from,
     to: opts.now.toISOString().slice(0, 7),
@@ -122,9 +130,8 @@ export function buildFlowsReport(
     oldest: all
       .filter((p) => p.checked)
       .sort((a, b) => (a.checked?.date ?? '').localeCompare(b.checked?.date ?? '') || byId(a, b)),
-    unknownPlatforms: [...unknown]
-      .map(([name, count]) => ({ name, count }))
-      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+    unknownPlatforms: typed.filter((u) => u.count > 1 || isWebHost(u.name)),
+    unknownTypedOnce: typed.filter((u) => u.count <= 1 && !isWebHost(u.name)).length,
   };
 }
 
@@ -161,9 +168,13 @@ export function formatFlowsReport(report: FlowsReport, opts: { top?: number } = 
     lines.push(`  ${pathName(p)}: ${checkedText(p, report.staleDays)}${said}`);
   }
   lines.push('', 'Platform names users typed that the catalogue does not know:');
-  if (report.unknownPlatforms.length === 0) lines.push('  none');
+  if (report.unknownPlatforms.length === 0 && report.unknownTypedOnce === 0) lines.push('  none');
   for (const u of report.unknownPlatforms.slice(0, top))
     lines.push(`  ${String(u.count).padStart(5)}  ${u.name}`);
+  if (report.unknownTypedOnce > 0)
+    lines.push(
+      `  (and ${report.unknownTypedOnce} other name(s) typed once, not listed: one person's text may be personal)`,
+    );
   if (report.unknownPlatforms.length > 0)
     lines.push('  (add one as a platform, or as an alias of the platform it means: docs/flows.md)');
   lines.push('', 'Counts only: no conversation, user or message is kept with them.', '');
@@ -249,4 +260,9 @@ function byId(a: PathReport, b: PathReport): number {
 
 function ageInDays(date: string, now: Date): number {
   return Math.max(0, Math.floor((now.getTime() - Date.parse(`${date}T00:00:00Z`)) / 86_400_000));
+}
+
+/** A normalised name that is a web host (`xingxing-km.com`), as `platformNameOf` reduces addresses to. */
+function isWebHost(name: string): boolean {
+  return /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/.test(name);
 }

@@ -134,6 +134,22 @@ describe('hot reload: a running app follows the files', () => {
     expect(s.t.app.engine.flowVersion.startsWith('2026.11.26+')).toBe(true);
   });
 
+  it('says so at info when the files are valid again after a refused reload, even unchanged', async () => {
+    const s = await setup();
+    const v1 = s.t.app.engine.flowVersion;
+    s.edit('flows/guide.yaml', 'to: membership }', 'to: membershp }');
+    expect(s.t.app.reloadFlows('SIGHUP')).toMatchObject({ ok: false });
+    s.edit('flows/guide.yaml', 'to: membershp }', 'to: membership }');
+    expect(s.t.app.reloadFlows('watch')).toMatchObject({ ok: true, changed: false });
+    const back = s.logs.filter((l) => l.level === 30 && String(l.msg).startsWith('flows valid again'));
+    expect(back).toHaveLength(1);
+    expect(back[0]?.msg).toContain(`still serving it`);
+    expect(back[0]?.msg).toContain(v1);
+    // Once recovered, an unchanged read is quiet again.
+    s.t.app.reloadFlows('watch');
+    expect(s.logs.filter((l) => String(l.msg).startsWith('flows valid again'))).toHaveLength(1);
+  });
+
   it('reads the same files again without swapping anything', async () => {
     const s = await setup();
     const flows = s.t.app.engine.flows;

@@ -92,6 +92,8 @@ describe('flows report', () => {
       ['h', '我的手机 13812345678'],
       ['i', '我是在一个朋友推荐的很小的网站上面买的会员，名字我已经记不清了'],
       ['j', '帮助'], // a command is not a platform name
+      ['k', '我叫张三'], // about a person: not counted
+      ['l', '月光小铺'], // typed once: counted, but the report does not list it
     ] as const) {
       const u = user(t, name);
       await u.text('/start');
@@ -105,6 +107,7 @@ describe('flows report', () => {
       { kind: 'outcome', key: 'iqiyi:app:blocked:grey', month: '2026-11', count: 2 },
       { kind: 'outcome', key: 'iqiyi:app:worked', month: '2026-10', count: 1 },
       { kind: 'unknown-platform', key: 'xingxing-km.com', month: '2026-11', count: 1 },
+      { kind: 'unknown-platform', key: '月光小铺', month: '2026-11', count: 1 },
       { kind: 'unknown-platform', key: '闪电云', month: '2026-11', count: 2 },
     ]);
 
@@ -121,10 +124,12 @@ describe('flows report', () => {
       '2026-10': { worked: 1, blocked: 0 },
       '2026-11': { worked: 0, blocked: 2 },
     });
+    // A name typed once is only counted: one person's text may be personal. A web address is a site's.
     expect(r.unknownPlatforms).toEqual([
       { name: '闪电云', count: 2 },
       { name: 'xingxing-km.com', count: 1 },
     ]);
+    expect(r.unknownTypedOnce).toBe(1);
     expect(r.oldest.length).toBeGreaterThan(10);
     const dates = r.oldest.map((p) => p.checked?.date ?? '');
     expect(dates).toEqual([...dates].sort());
@@ -136,7 +141,10 @@ describe('flows report', () => {
     );
     expect(text.out).toContain('      2026-10: 0 of 1 · 2026-11: 2 of 2');
     expect(text.out).toMatch(/\n {6}2 {2}闪电云\n {6}1 {2}xingxing-km\.com\n/);
-    expect(text.out).not.toMatch(/13812345678|朋友推荐/);
+    expect(text.out).not.toMatch(/13812345678|朋友推荐|张三|月光小铺/);
+    expect(text.out).toContain(
+      "(and 1 other name(s) typed once, not listed: one person's text may be personal)",
+    );
 
     // One month: October's report is left out.
     const november = JSON.parse((await report(t, ['--json', '--months', '1'])).out) as FlowsReport;
@@ -168,5 +176,8 @@ describe('which typed platform names are counted', () => {
     expect(platformNameOf('a'.repeat(PLATFORM_NAME_MAX))).toBe('a'.repeat(PLATFORM_NAME_MAX));
     expect(platformNameOf('a'.repeat(PLATFORM_NAME_MAX + 1))).toBeUndefined();
     expect(platformNameOf('！！')).toBeUndefined();
+    for (const aboutSomeone of ['我叫张三', '你好', 'my name is Li', "I'm Li", '名字是王五'])
+      expect(platformNameOf(aboutSomeone), aboutSomeone).toBeUndefined();
+    expect(platformNameOf('Himalaya')).toBe('himalaya');
   });
 });
