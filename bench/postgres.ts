@@ -25,15 +25,32 @@ const USERS = 16;
 const SECONDS = 6;
 
 /**
- * Runs the PostgreSQL rows and prints them; `sqliteHandleNs` is the SQLite figure of the same run.
+ * What the PostgreSQL rows measured (µs and messages per second), kept in the results JSON.
  *
  * @example
- * await benchPostgres(process.env.CANCELMATE_TEST_DATABASE_URL ?? '', { baselineNs, sqliteHandleNs });
+ * const r: PostgresResult = await benchPostgres(url, { baselineNs, sqliteHandleNs });
+ */
+export interface PostgresResult {
+  baselineUs: number;
+  handleUs: number;
+  /** The SQLite engine figure of the same run (0 when row 1 did not run). */
+  sqliteHandleUs: number;
+  users: number;
+  sqliteRate: number;
+  oneRate: number;
+  twoRate: number;
+}
+
+/**
+ * Runs the PostgreSQL rows, prints them and returns them; `sqliteHandleNs` is the SQLite figure of the same run.
+ *
+ * @example
+ * results.postgres = await benchPostgres(process.env.CANCELMATE_TEST_DATABASE_URL ?? '', { baselineNs, sqliteHandleNs });
  */
 export async function benchPostgres(
   adminUrl: string,
   ref: { baselineNs: number; sqliteHandleNs: number },
-): Promise<void> {
+): Promise<PostgresResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cancelmate-bench-pg-'));
   const db = await createDatabase(adminUrl);
   try {
@@ -59,7 +76,7 @@ export async function benchPostgres(
       `${'baseline: one PostgreSQL transaction (write + read 1 KB)'.padEnd(54)} ${us(pgBaselineNs)} ${(pgBaselineNs / ref.baselineNs).toFixed(1).padStart(10)}   (a durable commit: the WAL is flushed to disk)`,
     );
     console.log(
-      `${'engine.handle per message, PostgreSQL'.padEnd(54)} ${us(handleNs)} ${(handleNs / ref.baselineNs).toFixed(1).padStart(10)}   ${(handleNs / ref.sqliteHandleNs).toFixed(1)}× SQLite's, ${(handleNs / pgBaselineNs).toFixed(1)}× its baseline`,
+      `${'engine.handle per message, PostgreSQL'.padEnd(54)} ${us(handleNs)} ${(handleNs / ref.baselineNs).toFixed(1).padStart(10)}   ${Number.isFinite(ref.sqliteHandleNs) ? `${(handleNs / ref.sqliteHandleNs).toFixed(1)}× SQLite's, ` : ''}${(handleNs / pgBaselineNs).toFixed(1)}× its baseline`,
     );
     console.log(`${`HTTP throughput, ${USERS} users: one SQLite process`.padEnd(54)} ${rate(sqlite)}`);
     console.log(
@@ -68,6 +85,15 @@ export async function benchPostgres(
     console.log(
       `${'HTTP throughput: two PostgreSQL replicas, one database'.padEnd(54)} ${rate(two)}   ${(two / one).toFixed(2)}× one replica's`,
     );
+    return {
+      baselineUs: pgBaselineNs / 1000,
+      handleUs: handleNs / 1000,
+      sqliteHandleUs: Number.isFinite(ref.sqliteHandleNs) ? ref.sqliteHandleNs / 1000 : 0,
+      users: USERS,
+      sqliteRate: sqlite,
+      oneRate: one,
+      twoRate: two,
+    };
   } finally {
     await db.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,9 @@ import type { ServerFigures } from './http/measure.ts';
 import type { WechatResult } from './http/wechatRow.ts';
 import { type machine, markdownTable } from './lib/results.ts';
 import { type Spread, showSpread } from './lib/stats.ts';
+import type { PostgresResult } from './postgres.ts';
 import type { TelegramResult } from './telegram/telegramRow.ts';
+import type { UnderstandResult } from './understand/understandRow.ts';
 
 /**
  * Everything one run measured.
@@ -28,11 +30,14 @@ export interface RunResults {
   wechat?: WechatResult;
   growth?: { results: GrowthResult[]; skipped: { stored: number; reason: string }[] };
   telegram?: TelegramResult;
+  understand?: UnderstandResult;
+  /** The PostgreSQL rows (informational), when a database was given. */
+  postgres?: PostgresResult;
   /** Set by {@link mergeRuns}: rows that were replaced by those of a later run, and when that run was. */
   mergedFrom?: { rows: string[]; mode: string; startedAt: string; seconds?: number; load: number[] }[];
 }
 
-const ROWS = ['engine', 'http', 'wechat', 'growth', 'telegram'] as const;
+const ROWS = ['engine', 'http', 'wechat', 'growth', 'telegram', 'understand', 'postgres'] as const;
 
 /**
  * One report from several runs of the same machine: each later run's rows replace the earlier ones' (a full
@@ -220,6 +225,35 @@ export function goalTable(r: RunResults): string {
         `Telegram ${name}: question 1 / question 10 / all answers`,
         `${us(f.q1)} / ${us(f.q10)} / ${us(f.perUpdate)}`,
       ]);
+  }
+  const u = r.understand;
+  if (u)
+    goals.push([
+      '5 · what understanding adds per free-text message (issue 11)',
+      '≤ 500 µs',
+      `${u.addedUs.toFixed(1)} µs (median of ${u.messages} messages)`,
+      verdict(u.addedUs, 500, true, ' µs'),
+    ]);
+  const pgr = r.postgres;
+  if (pgr) {
+    const f = (n: number) => `${n.toFixed(0)} µs`;
+    const rate = (n: number) => `${n.toFixed(0)} msg/s`;
+    details.push(
+      ['PostgreSQL: one transaction (write + read 1 KB), the baseline', f(pgr.baselineUs)],
+      [
+        'PostgreSQL: engine.handle per message',
+        `${f(pgr.handleUs)}; ${(pgr.handleUs / pgr.baselineUs).toFixed(1)}× its baseline${pgr.sqliteHandleUs ? `, ${(pgr.handleUs / pgr.sqliteHandleUs).toFixed(1)}× SQLite's` : ''}`,
+      ],
+      [`HTTP throughput, ${pgr.users} users: one SQLite process`, rate(pgr.sqliteRate)],
+      [
+        'HTTP throughput: one PostgreSQL replica',
+        `${rate(pgr.oneRate)}; ${(pgr.oneRate / pgr.sqliteRate).toFixed(2)}× SQLite's`,
+      ],
+      [
+        'HTTP throughput: two PostgreSQL replicas, one database',
+        `${rate(pgr.twoRate)}; ${(pgr.twoRate / pgr.oneRate).toFixed(2)}× one replica's`,
+      ],
+    );
   }
   return [
     head,

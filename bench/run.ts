@@ -129,6 +129,7 @@ if (wanted('telegram')) {
 if (wanted('understand')) {
   step('row 5: what free-text understanding adds per message (goal ≤ 500 µs)');
   const u = await understandRow({ repeat: quick ? 10 : 30 });
+  results.understand = u;
   console.log(
     `understanding adds ${u.addedUs.toFixed(1)} µs per free-text message (median of ${u.messages}; a typed number takes ${u.labelUs.toFixed(1)} µs) — goal ≤ 500 µs${u.addedUs > 500 ? ': MISSED' : ''}`,
   );
@@ -137,7 +138,7 @@ const pgUrl = process.env.CANCELMATE_BENCH_DATABASE_URL || process.env.CANCELMAT
 if (wanted('postgres') && pgUrl) {
   step('PostgreSQL rows: per message beside SQLite, throughput with one and two replicas');
   const sqliteHandleNs = (results.engine?.handle.a.median ?? 0) * 1000;
-  await benchPostgres(pgUrl, {
+  results.postgres = await benchPostgres(pgUrl, {
     baselineNs: sqliteBaselineNs(),
     sqliteHandleNs: sqliteHandleNs || Number.NaN,
   });
