@@ -11,7 +11,7 @@ import type { WechatTexts } from './texts.ts';
  *
  * @example
  * forWechat(handled.replies, wechatTexts(tr, handled.lang), 'https://cancelmate.example.org');
- * // a receipt reply: '收据已生成（编号 R-…）…\n\n打开收据（…）：https://cancelmate.example.org/receipts/R-…?t=…\n\n会员取消回执 …'
+ * // a receipt reply: '收据已生成（编号 R-…）…\n\n打开收据（…）：https://cancelmate.example.org/receipts/R-…?t=…\n\n会员取消收据 …'
  */
 export function forWechat(replies: readonly Reply[], say: WechatTexts, publicUrl?: string): Reply[] {
   return questionLast(replies).map((reply) => {

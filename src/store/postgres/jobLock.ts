@@ -49,8 +49,8 @@ interface JobState {
 }
 
 /**
- * The job lock on PostgreSQL advisory locks, one session per job; another replica takes over when the holder's
- * session dies. `onEvent` hears when this replica takes, gives up or loses a job.
+ * The job lock on PostgreSQL session advisory locks, all jobs on one connection per replica; another replica
+ * takes over when the holder's connection dies. `onEvent` hears when this replica takes, gives up or loses a job.
  *
  * @example
  * const jobs = postgresJobLock(url, (e) => logger.info(e, `job ${e.job}: ${e.event}`));
