@@ -169,7 +169,9 @@ function parseUrl(text: string): FactResult {
     const u = new URL(withScheme);
     if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(u.hostname) && !/^[\p{L}0-9.-]+\.[\p{L}]{2,}$/u.test(u.hostname))
       return { ok: false, reason: 'url' };
-    return text.length <= 200 ? { ok: true, value: u.href } : { ok: false, reason: 'tooLong' };
+    // Kept as the user wrote it: a scheme they did not type (http:// or https://?) would be a guess.
+    const value = withScheme === text ? u.href : text.replace(/[，。,.;；!！?？]+$/u, '');
+    return text.length <= 200 ? { ok: true, value } : { ok: false, reason: 'tooLong' };
   } catch {
     return { ok: false, reason: 'url' };
   }

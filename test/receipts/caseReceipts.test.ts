@@ -68,7 +68,7 @@ describe('letters follow the case (English)', () => {
       'Complaint text for 12315, in Chinese (12315 takes Chinese: file this one)',
     ]);
     const { demand, c12315, zh } = texts(w);
-    expect(demand).toContain('To Shady Cards Ltd (website: http://shady.example.com/):');
+    expect(demand).toContain('To Shady Cards Ltd (website: shady.example.com):');
     expect(demand).toContain('On 2026-11-02 you charged 5.00 USD to my account as an automatic renewal.');
     expect(demand).toContain('Before the charge I received no prominent renewal reminder');
     expect(demand).toContain('order number [fill in: order number]');
@@ -76,7 +76,7 @@ describe('letters follow the case (English)', () => {
     expect(c12315).toContain('Dealings with the merchant so far: [fill in:');
     expectGroundsShown(demand, w.guide);
     // The Chinese 12315 text: the same facts and blanks, in Chinese, with the Chinese citations.
-    expect(zh).toContain('被投诉方：Shady Cards Ltd（网址：http://shady.example.com/）');
+    expect(zh).toContain('被投诉方：Shady Cards Ltd（网址：shady.example.com）');
     expect(zh).toContain('2026-11-02，该商家以自动续费方式从本人账户扣款 5.00 USD。');
     expect(zh).toContain('订单号 【请填写：订单号】');
     expect(zh).toContain('《消费者权益保护法实施条例》第十条第二款');

@@ -86,7 +86,7 @@ describe('receipts issued by the engine', () => {
         // The ticket was skipped: no ticket line and no blank for it (the user may have none).
         expect(b.complaint?.demandLetter).not.toContain('ticket');
         expect(b.complaint?.complaint12315Zh).toContain(
-          '被投诉方：Shady Cards Ltd（网址：http://shady.example.com/）',
+          '被投诉方：Shady Cards Ltd（网址：shady.example.com）',
         );
         expect(b.complaint?.complaint12315Zh).toContain('5.00 USD');
       } else {

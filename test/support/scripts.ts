@@ -56,7 +56,7 @@ export const WRONGFUL_WITH_FACTS = {
 export const FACTS_AS_KEPT = {
   zh: {
     merchant: '某某卡盟',
-    url: 'http://kamen.example.com/',
+    url: 'kamen.example.com',
     order: 'A20261103001',
     amount: '39.90 CNY',
     date: '2026-11-03',
@@ -64,7 +64,7 @@ export const FACTS_AS_KEPT = {
   },
   en: {
     merchant: 'Shady Cards Ltd',
-    url: 'http://shady.example.com/',
+    url: 'shady.example.com',
     order: 'ORD-55512',
     amount: '5.00 USD',
     date: '2026-11-02',

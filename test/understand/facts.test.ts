@@ -108,7 +108,7 @@ describe('parseFact (the answer to a fact question)', () => {
     expect(parseFact('date', '11月15日', NOW)).toEqual({ ok: true, value: '2026-11-15' });
     expect(parseFact('order', '订单号是 E2026110312', NOW)).toEqual({ ok: true, value: 'E2026110312' });
     expect(parseFact('ticket', '工单号 CS-88231', NOW)).toEqual({ ok: true, value: 'CS-88231' });
-    expect(parseFact('url', '网址是 www.abc.top', NOW)).toEqual({ ok: true, value: 'http://www.abc.top/' });
+    expect(parseFact('url', '网址是 www.abc.top', NOW)).toEqual({ ok: true, value: 'www.abc.top' });
     expect(parseFact('merchant', '商家叫XX卡盟', NOW)).toEqual({ ok: true, value: 'XX卡盟' });
   });
 
@@ -137,7 +137,7 @@ describe('facts inside a sentence', () => {
     });
     expect(extractFacts('网站是 kamen.example.com 工单号CS-88231', NOW).facts).toEqual({
       ticket: 'CS-88231',
-      url: 'http://kamen.example.com/',
+      url: 'kamen.example.com',
     });
     expect(extractFacts('我在一个卡盟网站买的', NOW).facts).toEqual({});
   });
