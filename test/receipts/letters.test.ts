@@ -67,7 +67,7 @@ describe('letters follow the case (Chinese)', () => {
       ...TO_LETTERS,
       ...SOME_FACTS,
     ]);
-    const { demand, both } = texts(w);
+    const { demand, c12315, both } = texts(w);
     expect(demand).toContain('本人不记得扣款前收到过贵方以显著方式发出的续费提醒。');
     expect(demand).toContain(
       '提供扣款前以显著方式提醒本人的记录（发送时间、方式和内容）；不能提供的，退还该笔扣款 39.90 CNY。',
@@ -75,6 +75,7 @@ describe('letters follow the case (Chinese)', () => {
     for (const unsaid of ['没有收到', '未以显著方式提醒', '擅自扣费', '未经显著提醒', '默认勾选'])
       expect(both, unsaid).not.toContain(unsaid);
     expectGroundsShown(demand, w.guide);
+    expectGroundsShown(c12315, w.guide);
   });
 
   it('notified, but the renewal was pre-ticked: states the pre-ticking with its grounds, no notice claim', async () => {
@@ -272,4 +273,77 @@ describe('letters follow the case (Chinese)', () => {
     expect(demand).not.toContain('12315');
     expect(demand).not.toContain('转卖');
   });
+});
+
+describe('letters follow the case (English mode: English letters, and the Chinese 12315 text to file)', () => {
+  const EN_FACTS = ['Shady Cards Ltd', '#skip', 'A20261103001', '39.9', '2026-11-03', '#skip'];
+  const ZH_SUBJECT: Record<string, string> = {
+    unsureNotice: '投诉问题：自动续费扣款',
+    notified: '投诉问题：自动续费扣款',
+    oneoff: '一次性购买的会员退款',
+    lifetime: '永久会员退款',
+    blocked: '无法取消自动续费',
+  };
+  const cases: { kind: keyof typeof ZH_SUBJECT | 'resale'; path: string[]; re: string; unsaid: string[] }[] =
+    [
+      {
+        kind: 'unsureNotice',
+        path: ['#refund', '#kamen', '#autorenew', '#unsure', '#unsure', '#escalate', ...TO_LETTERS],
+        re: 'Re: an auto-renewal charge',
+        unsaid: ['without a prominent reminder', 'did not receive', 'pre-ticked'],
+      },
+      {
+        kind: 'notified',
+        path: ['#refund', '#kamen', '#autorenew', '#preticked', '#go_on', '#yes', '#escalate', ...TO_LETTERS],
+        re: 'Re: an auto-renewal charge',
+        unsaid: ['without a prominent reminder', 'do not remember'],
+      },
+      {
+        kind: 'oneoff',
+        path: ['#refund', '#kamen', '#oneoff', '#escalate', '#other', ...TO_LETTERS],
+        re: 'Re: a refund for a membership bought once',
+        unsaid: ['auto-renewal', 'Grounds:'],
+      },
+      {
+        kind: 'lifetime',
+        path: ['#cancel', '#kamen', '#lifetime', '#escalate', '#notdelivered', ...TO_LETTERS],
+        re: 'Re: a refund for a lifetime membership',
+        unsaid: ['auto-renewal'],
+      },
+      {
+        kind: 'blocked',
+        path: ['#cancel', '#kamen', '#auto', '#website', '#blocked', '#fee', '#escalate', ...TO_LETTERS],
+        re: 'Re: the auto-renewal cannot be cancelled',
+        unsaid: ['refund'],
+      },
+      {
+        kind: 'resale',
+        path: ['#refund', '#kamen', '#autorenew', '#chose', '#no', '#escalate', '#resale', '#go_on', '#yes'],
+        re: 'Re: an auto-renewal charge taken without a prominent reminder',
+        unsaid: [],
+      },
+    ];
+
+  for (const c of cases)
+    it(`${c.kind}: the facts given, blanks for the rest, the guide's grounds, and the Chinese text`, async () => {
+      const w = await walk('en', [...c.path, ...EN_FACTS]);
+      expect(w.letters.map((l) => l.title)).toEqual([
+        'Written demand to the merchant',
+        'Complaint text for 12315',
+        'Complaint text for 12315, in Chinese (12315 takes Chinese: file this one)',
+      ]);
+      const { demand, c12315, zh } = texts(w);
+      for (const text of [demand, c12315, zh ?? ''])
+        for (const fact of ['Shady Cards Ltd', 'A20261103001', '2026-11-03'])
+          expect(text, fact).toContain(fact);
+      expect(demand).toContain(c.re);
+      expect(demand).toContain('(website: [fill in: ');
+      expect(zh).toContain('被投诉方：Shady Cards Ltd（网址：【请填写：网址】）');
+      if (c.kind !== 'resale') expect(zh).toContain(ZH_SUBJECT[c.kind]);
+      else expect(zh).toContain('说明：本人购买该会员是为了转卖或做代理。');
+      for (const unsaid of c.unsaid) expect(demand, unsaid).not.toContain(unsaid);
+      expect(zh).not.toMatch(/[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}/u); // no English sentence in the Chinese text
+      expectGroundsShown(demand, w.guide);
+      expectGroundsShown(c12315, w.guide);
+    });
 });
