@@ -1,5 +1,5 @@
 import { chooseEvent, type FlowEvent } from '../flows/compile.ts';
-import { langFromHint } from '../i18n/lang.ts';
+import { langFromHint, langOfText } from '../i18n/lang.ts';
 import { DEFAULT_TIME_ZONE, localDay } from '../receipts/localTime.ts';
 import type { TranscriptContent } from '../receipts/transcriptChain.ts';
 import { type Analysis, analyze } from '../understand/analyze.ts';
@@ -63,6 +63,11 @@ export function step(
     );
   if (!conv.langChosen && inbound.langHint)
     conv = { ...conv, lang: langFromHint(inbound.langHint, conv.lang) };
+  else if (!conv.langChosen && inbound.text !== undefined) {
+    // No hint from the channel (WeChat, the terminal): answer in the language the message is clearly written in.
+    const spoken = langOfText(inbound.text);
+    if (spoken) conv = { ...conv, lang: spoken };
+  }
 
   const notes: string[] = [];
   let asked = inbound;

@@ -55,3 +55,29 @@ export function hintFromAcceptLanguage(header: string | undefined): string | und
 export function langFromAcceptLanguage(header: string | undefined, fallback: Lang): Lang {
   return langFromHint(hintFromAcceptLanguage(header), fallback);
 }
+
+/** Short English words that pinyin and platform names do not contain, so a sentence with one is English. */
+const ENGLISH_WORDS = new Set(
+  'i me my mine the to was is are it its again charged charge cancel refund want wanted how can cannot not without help please you your this that and of for on in from with money subscription membership stop took taken paid bought site website app'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The language a typed message is clearly written in, for a channel that gives no hint (WeChat, the terminal):
+ * English for two or more Latin-letter words with no Chinese character, at least one a common English word
+ * ("iqiyi charged me again", not 「aiqiyi zidong」); Chinese for a sentence of six or more Chinese characters;
+ * otherwise undefined (a name, a number, a command: no switch).
+ *
+ * @example
+ * langOfText('iqiyi charged me again'); // 'en'
+ * langOfText('我在爱奇艺被自动扣了30块');  // 'zh-CN'
+ * langOfText('aqy');                     // undefined
+ */
+export function langOfText(text: string): Lang | undefined {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  if (han >= 6) return 'zh-CN';
+  if (han > 0) return undefined;
+  const words = text.toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g) ?? [];
+  return words.length >= 2 && words.some((w) => ENGLISH_WORDS.has(w)) ? 'en' : undefined;
+}

@@ -245,6 +245,30 @@ describe('free text in the dialogue', () => {
     expect(charged.text).toContain('扣款日期 2026-11-25');
   });
 
+  it('with no language hint (WeChat, the terminal), answers in the language the message is written in', async () => {
+    const c = await conversation();
+    const first = await c.say('iqiyi charged me again without telling me');
+    expect(c.state()?.lang).toBe('en');
+    expect(first.text).toMatch(/[A-Za-z]{4,} [a-z]{3,}/);
+    expect(first.text).not.toMatch(/[会员扣费]/u);
+    // A name or a number does not switch; a Chinese sentence does.
+    await c.say('1');
+    expect(c.state()?.lang).toBe('en');
+    await c.say('我在爱奇艺被自动扣了30块');
+    expect(c.state()?.lang).toBe('zh-CN');
+  });
+
+  it("a channel's hint or a language the user picked is not overridden by what they type", async () => {
+    const hinted = await conversation('zh-CN');
+    await hinted.say('iqiyi charged me again');
+    expect(hinted.state()?.lang).toBe('zh-CN');
+    const picked = await conversation();
+    await picked.say('/start');
+    await picked.say('中文');
+    await picked.say('iqiyi charged me again');
+    expect(picked.state()?.lang).toBe('zh-CN');
+  });
+
   it('part of a label typed does exactly what the label does (no jump, no check)', async () => {
     const c = await conversation();
     await c.say('/start');

@@ -22,7 +22,7 @@ describe('setupCommands', () => {
     const en = await h.bot.api.getMyCommands();
     expect(zh.map((c) => c.command)).toEqual([...MENU_COMMANDS]);
     expect(en.map((c) => c.command)).toEqual([...MENU_COMMANDS]);
-    expect(zh.find((c) => c.command === 'receipt')?.description).toContain('凭证');
+    expect(zh.find((c) => c.command === 'receipt')?.description).toContain('收据');
     expect(en.find((c) => c.command === 'forget')?.description).toBe('Delete my data');
   });
 
