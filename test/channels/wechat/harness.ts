@@ -1,8 +1,8 @@
 import { decrypt as wecomDecrypt, encrypt as wecomEncrypt } from '@wecom/crypto';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../src/app.ts';
-import { wechatChannel } from '../../../src/channels/wechat/channel.ts';
 import type { ChannelEngine } from '../../../src/channels/kit/channelEngine.ts';
+import { wechatChannel } from '../../../src/channels/wechat/channel.ts';
 import type { WechatEngine } from '../../../src/channels/wechat/guide.ts';
 import { wechatSettingsFrom } from '../../../src/channels/wechat/settings.ts';
 import {
