@@ -27,6 +27,7 @@ import {
   StoreRerun,
   StoreUnavailableError,
 } from '../store/port.ts';
+import { type ChannelMemo, channelMemo } from './channelMemo.ts';
 import { type ConversationState, readStoredState } from './conversation.ts';
 import { countersOf } from './counters.ts';
 import type { StepEnv } from './decision.ts';
@@ -218,6 +219,20 @@ export class Engine {
       const key = err instanceof StoreUnavailableError ? 'unavailable' : 'error';
       return { replies: [{ text: flows.tr.common(lang, key) }], duplicate: false, lang };
     }
+  }
+
+  /**
+   * A channel user's memo: what the channel keeps between messages in the shared store (see channelMemo.ts).
+   *
+   * @example
+   * const pages = await engine.channelMemo('wechat', openid).read();
+   */
+  channelMemo(channel: string, userId: string): ChannelMemo {
+    const clock = () => this.deps.clock?.() ?? new Date();
+    return channelMemo(
+      { store: this.deps.store, salt: this.deps.salt, clock },
+      this.conversationOf(channel, userId),
+    );
   }
 
   /** The language a channel user's conversation is in, if there is one (for a channel's own short texts). */

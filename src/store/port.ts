@@ -88,7 +88,18 @@ export interface ConversationTx {
   /** The reminders of this conversation still to send, by due time. */
   reminders(): StoredReminder[];
   /**
-   * Deletes everything kept about this conversation (state, transcript, receipts, reminders, de-duplication records),
+   * The channel memo: a short JSON text the conversation's channel keeps between messages (WeChat: unread
+   * pages, letters, replies that missed the deadline, answers given per message id), shared by every
+   * replica; undefined when there is none. Opaque to the store.
+   */
+  memo(): string | undefined;
+  /**
+   * Creates, replaces or (with `undefined`) deletes the channel memo. The conversation must exist (saved
+   * before, or in this transaction): a memo lives and dies with it ("forget me", the retention purge).
+   */
+  setMemo(memo: string | undefined, now: Date): void;
+  /**
+   * Deletes everything kept about this conversation (state, transcript, receipts, reminders, channel memo, de-duplication records),
    * except that `keepMessageId`'s record is replaced by `tombstone`, so a redelivery of the message that asked
    * for the deletion gets the same answer and recreates nothing. Deleted content is overwritten on disk.
    */
@@ -135,6 +146,14 @@ export interface PurgeResult {
 }
 
 /**
+ * What {@link StorePort.read} may look at: a conversation's state, transcript, receipts and channel memo.
+ *
+ * @example
+ * const lang = await store.read('c_1', (tx: ReadTx) => tx.load());
+ */
+export type ReadTx = Pick<ConversationTx, 'conversationId' | 'load' | 'transcript' | 'receipts' | 'memo'>;
+
+/**
  * What the engine needs from storage: one transaction per conversation, plus look-ups, deletion, purge and
  * health. Implemented by SQLite and PostgreSQL; state and replies pass through as data.
  *
@@ -148,11 +167,8 @@ export interface StorePort {
     work: (tx: ConversationTx) => T,
     hint?: { messageId?: string },
   ): Promise<T>;
-  /** A read-only look at one conversation (its state, transcript and receipts), outside any message. */
-  read<T>(
-    conversationId: string,
-    work: (tx: Pick<ConversationTx, 'conversationId' | 'load' | 'transcript' | 'receipts'>) => T,
-  ): Promise<T>;
+  /** A read-only look at one conversation (its state, transcript, receipts and memo), outside any message. */
+  read<T>(conversationId: string, work: (tx: ReadTx) => T): Promise<T>;
   /** A receipt by id, whichever conversation it belongs to (for token links; the caller checks the token). */
   receipt(id: string): Promise<StoredReceipt | undefined>;
   /** The reminders of `channel` due at `now` or earlier, oldest due first, at most `limit` (default 100). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS, verifyChain } from '../../src/receipts/transcriptChain.ts';
 import type { StoredReminder, StorePort } from '../../src/store/port.ts';
+import { memoContract } from './memoContract.ts';
 
 /**
  * The storage contract: what every store behind the port must do, run against each adapter (SQLite here,
@@ -337,6 +338,8 @@ export function storeContract(
         expect(await store.read('c_a', (tx) => tx.load())).toBe('20');
         expect(verifyChain(await store.read('c_a', (tx) => tx.transcript())).ok).toBe(true);
       }));
+
+    memoContract(withStore);
 
     it('answers ping while open and rejects after close', async () => {
       const { store, cleanup } = await open();

@@ -111,6 +111,8 @@ function bind(tx: ConversationTx): ConversationTx {
     receipts: () => tx.receipts(),
     addReminder: (r) => tx.addReminder(r),
     reminders: () => tx.reminders(),
+    memo: () => tx.memo(),
+    setMemo: (m, n) => tx.setMemo(m, n),
     forget: (k, t, n) => tx.forget(k, t, n),
     increment: (c, by) => tx.increment(c, by),
   };

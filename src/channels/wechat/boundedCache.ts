@@ -1,8 +1,8 @@
 /**
  * A small in-memory map with a size bound and a time to live: the oldest entry goes when the bound is
- * reached, and an entry older than its TTL reads as absent. Holds the WeChat channel's short-lived state
- * (answers for retries, reply pages, replies that missed the deadline) within one process. Several replicas
- * behind a load balancer would need this in the shared store instead (see docs/deploy.md).
+ * reached, and an entry older than its TTL reads as absent. Holds the WeChat messages being answered in this
+ * process, so a retry arriving meanwhile waits for the same answer (what outlives a message is in the channel
+ * memo, shared by replicas: see memo.ts).
  *
  * @example
  * const recent = new BoundedCache<string, string>({ maxEntries: 1000, ttlMs: 60_000 });

@@ -1,24 +1,35 @@
-import type { Reply } from '../../dialogue/types.ts';
+import type { Engine } from '../../dialogue/engine.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import type { Logger } from '../../logger.ts';
 import type { ChannelEngine } from '../kit/channelEngine.ts';
 import { BoundedCache } from './boundedCache.ts';
-import { composeReplies, type Letter } from './compose.ts';
 import type { WechatInbound } from './inbound.ts';
 import { safeError } from './logSafe.ts';
+import {
+  answeredText,
+  parseMemo,
+  queueLate,
+  serializeMemo,
+  settleAnswer,
+  type WechatMemo,
+  type Work,
+} from './memo.ts';
 import { forWechat } from './replies.ts';
 import { wechatTexts } from './texts.ts';
 
 /**
  * One WeChat / WeCom message in, one passive reply out, safe under Tencent's retries and deadline:
- * - the same message (channel, user, message id) arriving again while the first attempt still runs waits
- *   for it and gets the same text; arriving later it gets the remembered text (and after a restart the
- *   engine's own de-duplication gives the same replies): the dialogue never advances twice;
+ * - the same message (channel, user, message id) arriving again while the first attempt still runs on this
+ *   replica waits for it and gets the same text; arriving later, on any replica, it gets the text remembered
+ *   in the channel memo (and beyond that the engine's own de-duplication gives the same replies): the
+ *   dialogue never advances twice;
  * - an answer leaves within `deadlineMs` (4.5 s, under WeChat's 5 s): if the engine is not done by then the
  *   route answers `success` (WeChat shows nothing and does not retry) and the reply, once ready, goes out
- *   first with the user's next message;
- * - a reply too long for one message is paged: 「n」 sends the next page, 「信1」 a letter alone.
- * Answers, pages and late replies are kept in memory, bounded and with a TTL.
+ *   first with the user's next message, whichever replica it reaches;
+ * - a reply too long for one message is paged: 「n」 sends the next page, 「信1」 a letter alone, on any replica.
+ * Pages, letters, late replies and the answers given live in the channel memo ({@link Engine.channelMemo}, the
+ * shared store; see memo.ts for its caps); only the exchanges still running are in memory (bounded, TTL). If
+ * the store cannot be reached the answer still goes out, without the memo.
  *
  * @example
  * const guide = new WechatGuide({ engine: app.engine, defaultLang: 'zh-CN', logger });
@@ -38,12 +49,13 @@ export interface WechatGuideOptions {
 }
 
 /**
- * What the guide needs of the engine: the channel kit's door (a wrapped engine in tests, see `withHandle`).
+ * What the guide needs of the engine: the channel kit's door and the channel memo (a wrapped engine in
+ * tests, see `withHandle`).
  *
  * @example
- * const slow: WechatEngine = withHandle(app.engine, async (inbound) => { await gate; return app.engine.handle(inbound); });
+ * const slow: WechatEngine = { ...withHandle(app.engine, slowHandle), channelMemo: (c, u) => app.engine.channelMemo(c, u) };
  */
-export type WechatEngine = ChannelEngine;
+export type WechatEngine = ChannelEngine & Pick<Engine, 'channelMemo'>;
 
 /**
  * Tencent waits 5 s; the answer leaves by this many ms after the request arrived.
@@ -54,41 +66,28 @@ export type WechatEngine = ChannelEngine;
 export const ANSWER_DEADLINE_MS = 4500;
 
 /**
- * Memory bounds: how many entries, and for how long.
+ * Memory bound of the exchanges kept in this process (for retries arriving while one runs): how many, how long.
  *
  * @example
- * GUIDE_MEMORY.views.ttlMs; // 1_800_000: pages of a long reply are kept 30 minutes
+ * GUIDE_MEMORY.exchanges.ttlMs; // 600_000
  */
 export const GUIDE_MEMORY = {
-  answers: { maxEntries: 10_000, ttlMs: 10 * 60_000 },
-  views: { maxEntries: 10_000, ttlMs: 30 * 60_000 },
-  late: { maxEntries: 10_000, ttlMs: 24 * 3600_000 },
+  exchanges: { maxEntries: 10_000, ttlMs: 10 * 60_000 },
 } as const;
 
-/** What a message asks for, worked out before the deadline. */
-type Work =
-  | { kind: 'replies'; replies: Reply[]; lang: Lang }
-  | { kind: 'next'; lang: Lang }
-  | { kind: 'letter'; n: number; lang: Lang }
-  | { kind: 'silent' };
-
-/** One inbound message and its answer (shared by its retries). */
+/** One inbound message and its answer (shared by its retries on this replica). */
 interface Exchange {
-  userKey: string;
+  channel: string;
+  user: string;
+  messageId: string;
   done: Promise<Work>;
   work?: Work;
   /** The text given (once given, every retry gets it); '' = `success`. */
   content?: string;
+  /** The answer being settled (one memo edit, however many retries wait for it). */
+  settling?: Promise<string>;
   /** Answered `success` at the deadline: when done, its replies wait for the next message. */
   late: boolean;
-}
-
-/** The pages of the last long reply and its letters. */
-interface View {
-  pages: string[];
-  next: number;
-  letters: Letter[];
-  lang: Lang;
 }
 
 /**
@@ -98,17 +97,14 @@ interface View {
  * const text = await new WechatGuide(opts).answer('wecom', inbound, receivedAt);
  */
 export class WechatGuide {
-  private readonly answers: BoundedCache<string, Exchange>;
-  private readonly views: BoundedCache<string, View>;
-  private readonly late: BoundedCache<string, Exchange[]>;
+  private readonly exchanges: BoundedCache<string, Exchange>;
+  /** Late replies being written to a user's memo (their next answer waits for it). */
+  private readonly lateWrites = new Map<string, Promise<void>>();
   private readonly now: () => number;
 
   constructor(private readonly opts: WechatGuideOptions) {
     this.now = opts.now ?? Date.now;
-    const clock = { now: this.now };
-    this.answers = new BoundedCache({ ...GUIDE_MEMORY.answers, ...clock });
-    this.views = new BoundedCache({ ...GUIDE_MEMORY.views, ...clock });
-    this.late = new BoundedCache({ ...GUIDE_MEMORY.late, ...clock });
+    this.exchanges = new BoundedCache({ ...GUIDE_MEMORY.exchanges, now: this.now });
   }
 
   /**
@@ -116,24 +112,29 @@ export class WechatGuide {
    * `receivedAt` (ms) is when the request arrived: the deadline counts from there. Never rejects.
    */
   async answer(channel: string, msg: WechatInbound, receivedAt: number): Promise<string> {
-    const userKey = `${channel}\u0000${msg.user}`;
-    const key = `${userKey}\u0000${msg.messageId}`;
-    let exchange = this.answers.get(key);
+    const key = `${channel}\u0000${msg.user}\u0000${msg.messageId}`;
+    let exchange = this.exchanges.get(key);
     if (!exchange) {
-      exchange = this.start(channel, msg, userKey);
-      this.answers.set(key, exchange);
+      exchange = this.start(channel, msg);
+      this.exchanges.set(key, exchange);
     }
     const deadline = (this.opts.deadlineMs ?? ANSWER_DEADLINE_MS) - (this.now() - receivedAt);
     if (!(await settlesWithin(exchange.done, deadline))) {
-      this.markLate(exchange, channel, msg.user);
+      this.markLate(exchange);
       return '';
     }
     return this.claim(exchange);
   }
 
-  private start(channel: string, msg: WechatInbound, userKey: string): Exchange {
-    const exchange: Exchange = { userKey, done: Promise.resolve({ kind: 'silent' }), late: false };
-    const worked = this.work(channel, msg, userKey).catch((err: unknown): Work => {
+  private start(channel: string, msg: WechatInbound): Exchange {
+    const exchange: Exchange = {
+      channel,
+      user: msg.user,
+      messageId: msg.messageId,
+      done: Promise.resolve({ kind: 'silent' }),
+      late: false,
+    };
+    const worked = this.work(channel, msg).catch((err: unknown): Work => {
       this.opts.logger.error({ channel, error: safeError(err) }, 'wechat message failed; answered success');
       return { kind: 'silent' };
     });
@@ -146,15 +147,19 @@ export class WechatGuide {
   }
 
   /** Decides what the message asks for; only a dialogue message waits for the engine. */
-  private async work(channel: string, msg: WechatInbound, userKey: string): Promise<Work> {
+  private async work(channel: string, msg: WechatInbound): Promise<Work> {
     const { engine } = this.opts;
     const tr = engine.words;
     if (msg.kind === 'ignored') return { kind: 'silent' };
+    const memo = await this.readMemo(channel, msg.user);
+    // Answered before (a retry reaching another replica, or this one after the exchange was dropped).
+    const given = answeredText(memo, msg.messageId);
+    if (given !== undefined) return { kind: 'answered', text: given };
     if (msg.kind === 'unsupported') {
       const lang = (await this.languageOf(channel, msg.user)) ?? this.opts.defaultLang;
       return { kind: 'replies', replies: [{ text: wechatTexts(tr, lang).say('sendText') }], lang };
     }
-    const view = this.views.get(userKey);
+    const view = memo.view;
     if (view) {
       const say = wechatTexts(tr, view.lang);
       if (say.isNextPage(msg.text)) return { kind: 'next', lang: view.lang };
@@ -182,6 +187,15 @@ export class WechatGuide {
     }
   }
 
+  private async readMemo(channel: string, user: string): Promise<WechatMemo> {
+    try {
+      return parseMemo(await this.opts.engine.channelMemo(channel, user).read(), this.now());
+    } catch (err) {
+      this.memoFailed(channel, user, err);
+      return parseMemo(undefined, this.now());
+    }
+  }
+
   private async languageOf(channel: string, user: string): Promise<Lang | undefined> {
     try {
       return await this.opts.engine.languageOf?.(channel, user);
@@ -190,81 +204,72 @@ export class WechatGuide {
     }
   }
 
-  private markLate(exchange: Exchange, channel: string, user: string): void {
+  private markLate(exchange: Exchange): void {
     if (exchange.late) return;
     exchange.late = true;
     if (exchange.work && exchange.content === undefined) this.queueLate(exchange);
     this.opts.logger.warn(
-      { channel, conversation: this.opts.engine.conversationOf(channel, user) },
+      {
+        channel: exchange.channel,
+        conversation: this.opts.engine.conversationOf(exchange.channel, exchange.user),
+      },
       'wechat reply missed the deadline; answered success, it goes out with the next message',
     );
   }
 
+  /** Keeps a late exchange's replies in the memo, for the user's next message on any replica. */
   private queueLate(exchange: Exchange): void {
-    const queue = (this.late.get(exchange.userKey) ?? []).filter((e) => e !== exchange);
-    this.late.set(exchange.userKey, [...queue, exchange].slice(-5));
+    const work = exchange.work;
+    if (work?.kind !== 'replies') return;
+    const { channel, user } = exchange;
+    const userKey = `${channel}\u0000${user}`;
+    const before = this.lateWrites.get(userKey) ?? Promise.resolve();
+    const write = before
+      .then(() =>
+        this.opts.engine.channelMemo(channel, user).edit((text) => {
+          const memo = queueLate(parseMemo(text, this.now()), exchange.messageId, work.replies, this.now());
+          return { value: undefined, memo: serializeMemo(memo) };
+        }),
+      )
+      .catch((err: unknown) => this.memoFailed(channel, user, err));
+    this.lateWrites.set(userKey, write);
+    void write.then(() => {
+      if (this.lateWrites.get(userKey) === write) this.lateWrites.delete(userKey);
+    });
   }
 
-  /** Late replies not yet given, oldest first (taken: they are given now). */
-  private takeLate(exchange: Exchange): Reply[] {
-    const queue = this.late.get(exchange.userKey) ?? [];
-    this.late.delete(exchange.userKey);
-    return queue
-      .filter((e) => e !== exchange && e.content === undefined)
-      .flatMap((e) => {
-        e.content = '';
-        return e.work?.kind === 'replies' ? e.work.replies : [];
-      });
+  /** The text for a finished exchange, settled once (retries on this replica wait for the same one). */
+  private claim(exchange: Exchange): Promise<string> {
+    if (exchange.content !== undefined) return Promise.resolve(exchange.content);
+    exchange.settling ??= this.settle(exchange).then((text) => {
+      exchange.content = text;
+      return text;
+    });
+    return exchange.settling;
   }
 
-  /** The text for a finished exchange, worked out once (synchronously, so retries cannot race). */
-  private claim(exchange: Exchange): string {
-    if (exchange.content !== undefined) return exchange.content;
+  /** Works out the answer against the user's memo and writes the memo back, in one store transaction. */
+  private async settle(exchange: Exchange): Promise<string> {
+    const { channel, user, messageId } = exchange;
     const work = exchange.work ?? { kind: 'silent' };
-    const overdue = this.takeLate(exchange);
-    exchange.content = this.render(exchange.userKey, work, overdue);
-    return exchange.content;
-  }
-
-  private render(userKey: string, work: Work, overdue: Reply[]): string {
-    const lang = work.kind === 'silent' ? this.opts.defaultLang : work.lang;
-    const say = wechatTexts(this.opts.engine.words, lang);
-    if (overdue.length > 0) {
-      // The late reply first; a page or letter request is moot once the conversation has moved on.
-      const own = work.kind === 'replies' ? work.replies : [];
-      return this.show(userKey, [{ text: say.say('late') }, ...overdue, ...own], lang);
-    }
-    switch (work.kind) {
-      case 'silent':
-        return '';
-      case 'replies':
-        return this.show(userKey, work.replies, lang);
-      case 'next': {
-        const view = this.views.get(userKey);
-        const page = view?.pages[view.next];
-        if (!view || page === undefined) return say.say('noMorePages');
-        this.views.set(userKey, { ...view, next: view.next + 1 });
-        return page;
-      }
-      case 'letter': {
-        const view = this.views.get(userKey);
-        const letter = view?.letters[work.n - 1];
-        if (!view || !letter) return say.say('noMorePages');
-        const pages = composeReplies([{ text: letter.text }], say.compose).pages;
-        // A letter too long for one message: its pages come first, then the pages not read yet.
-        if (pages.length > 1)
-          this.views.set(userKey, { ...view, pages: [...pages, ...view.pages.slice(view.next)], next: 1 });
-        return pages[0] ?? '';
-      }
+    await this.lateWrites.get(`${channel}\u0000${user}`);
+    const ctx = { words: this.opts.engine.words, defaultLang: this.opts.defaultLang, now: this.now() };
+    try {
+      return await this.opts.engine.channelMemo(channel, user).edit((text) => {
+        const { text: answer, memo } = settleAnswer(parseMemo(text, ctx.now), messageId, work, ctx);
+        return { value: answer, memo: serializeMemo(memo) };
+      });
+    } catch (err) {
+      this.memoFailed(channel, user, err);
+      return settleAnswer(parseMemo(undefined, ctx.now), messageId, work, ctx).text;
     }
   }
 
-  /** Composes replies, remembers the pages and letters, and returns the first page. */
-  private show(userKey: string, replies: Reply[], lang: Lang): string {
-    const { pages, letters } = composeReplies(replies, wechatTexts(this.opts.engine.words, lang).compose);
-    if (pages.length > 1 || letters.length > 0) this.views.set(userKey, { pages, next: 1, letters, lang });
-    else this.views.delete(userKey);
-    return pages[0] ?? '';
+  private memoFailed(channel: string, user: string, err: unknown): void {
+    this.opts.logger.warn(
+      { channel, conversation: this.opts.engine.conversationOf(channel, user), error: safeError(err) },
+      'wechat memo unavailable (pages, letters and late replies); answered without it',
+    );
   }
 }
 

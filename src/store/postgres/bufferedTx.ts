@@ -34,6 +34,8 @@ export interface Fetched {
   receipts?: StoredReceipt[];
   /** The reminders, once fetched (by due time). */
   reminders?: StoredReminder[];
+  /** The channel memo, once fetched: its text, or null for none. */
+  memo?: string | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export type Need =
   | { kind: 'transcript' }
   | { kind: 'receipts' }
   | { kind: 'reminders' }
+  | { kind: 'memo' }
   | { kind: 'processed'; messageId: string };
 
 /**
@@ -60,6 +63,7 @@ export type Write =
   | { op: 'processed'; messageId: string; record: string; at: Date }
   | { op: 'receipt'; receipt: StoredReceipt }
   | { op: 'reminder'; reminder: StoredReminder }
+  | { op: 'memo'; memo: string | undefined; at: Date }
   | { op: 'forget'; keepMessageId: string; tombstone: string; at: Date }
   | { op: 'increment'; counter: StatCounter; by: number };
 
@@ -94,6 +98,8 @@ export class BufferedTx implements ConversationTx {
   private transcriptView: TranscriptEntry[] | undefined;
   private receiptsView: StoredReceipt[] | undefined;
   private remindersView: StoredReminder[] | undefined;
+  /** undefined: not fetched; null: none. */
+  private memoView: string | null | undefined;
   private readonly processedView: Map<string, string | undefined>;
   /** After a forget, every record but the tombstone is known to be gone. */
   private allProcessedKnown = false;
@@ -111,6 +117,7 @@ export class BufferedTx implements ConversationTx {
     this.transcriptView = row ? fetched.transcript?.slice() : [];
     this.receiptsView = row ? fetched.receipts?.slice() : [];
     this.remindersView = row ? fetched.reminders?.slice() : [];
+    this.memoView = row ? fetched.memo : null;
     this.processedView = new Map(fetched.processed);
   }
 
@@ -186,6 +193,18 @@ export class BufferedTx implements ConversationTx {
     return this.remindersView.slice().sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.id, b.id));
   }
 
+  memo(): string | undefined {
+    if (!this.exists) return undefined;
+    if (this.memoView === undefined) return this.need({ kind: 'memo' });
+    return this.memoView ?? undefined;
+  }
+
+  setMemo(memo: string | undefined, now: Date): void {
+    if (!this.exists) throw new Error(`setMemo: conversation ${this.conversationId} has not been saved`);
+    this.memoView = memo ?? null;
+    this.writes.push({ op: 'memo', memo, at: now });
+  }
+
   increment(counter: StatCounter, by = 1): void {
     this.writes.push({ op: 'increment', counter, by });
   }
@@ -198,6 +217,7 @@ export class BufferedTx implements ConversationTx {
     this.transcriptView = [];
     this.receiptsView = [];
     this.remindersView = [];
+    this.memoView = null;
     this.processedView.clear();
     this.processedView.set(keepMessageId, tombstone);
     this.allProcessedKnown = true;

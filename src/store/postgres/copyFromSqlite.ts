@@ -1,6 +1,6 @@
 /**
  * Moving an installation from the embedded SQLite database to PostgreSQL (`npm run db -- migrate-to-postgres`):
- * every conversation, transcript entry, de-duplication record, receipt and reminder is copied in one PostgreSQL
+ * every conversation, transcript entry, de-duplication record, receipt, reminder and channel memo is copied in one PostgreSQL
  * transaction, and every conversation's hash chain is verified in the copy — linked entry by entry, ending
  * at the head its row records — before it commits. The SQLite data directory must not be in use (its
  * instance lock is taken) and the PostgreSQL database must hold no conversations yet; either is a
@@ -20,7 +20,7 @@ import { migratePostgres } from './migrations.ts';
  * What was copied.
  *
  * @example
- * const r: CopyReport = { conversations: 12, transcript: 340, processed: 80, receipts: 3, reminders: 1 };
+ * const r: CopyReport = { conversations: 12, transcript: 340, processed: 80, receipts: 3, reminders: 1, memos: 2 };
  */
 export interface CopyReport {
   conversations: number;
@@ -28,6 +28,8 @@ export interface CopyReport {
   processed: number;
   receipts: number;
   reminders: number;
+  /** Channel memos (WeChat's unread pages, letters and late replies). */
+  memos: number;
 }
 
 /** Rows sent to PostgreSQL per statement. */
@@ -140,6 +142,14 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::timestamptz[])`,
     ['id', 'conversation_id', 'channel', 'address', 'day', 'due_at', 'lang', 'text', 'created_at'],
   );
+  const memos = await copyTable(
+    sqlite,
+    client,
+    'SELECT conversation_id, memo, updated_at FROM channel_memos ORDER BY conversation_id',
+    `INSERT INTO channel_memos (conversation_id, memo, updated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`,
+    ['conversation_id', 'memo', 'updated_at'],
+  );
   // The outcome counters behind `flows report` (no conversation in them) come along too.
   await copyTable(
     sqlite,
@@ -149,7 +159,7 @@ async function copyAll(sqlite: DB, client: PgClient): Promise<CopyReport> {
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
     ['kind', 'key', 'month', 'count'],
   );
-  return { conversations, transcript, processed, receipts, reminders };
+  return { conversations, transcript, processed, receipts, reminders, memos };
 }
 
 /** Streams one SQLite table into PostgreSQL in batches of column arrays; returns the rows copied. */

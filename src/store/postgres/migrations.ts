@@ -110,6 +110,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX reminders_due ON reminders (channel, due_at);
     `,
   },
+  {
+    version: 4,
+    name: 'channel memos: what a channel keeps about a conversation between messages, shared by replicas',
+    // As SQLite's migration 8: WeChat's unread pages, letters, late replies and answers to retries, so any
+    // replica continues where another left off; it goes with the conversation (ON DELETE CASCADE).
+    sql: `
+      CREATE TABLE channel_memos (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+        memo TEXT NOT NULL,               -- the channel's JSON, opaque to the store
+        updated_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -19,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ConversationTx,
   PurgeResult,
+  ReadTx,
   StatRow,
   StoredReceipt,
   StoredReminder,
@@ -117,10 +118,7 @@ export class PostgresStore implements StorePort {
     );
   }
 
-  async read<T>(
-    conversationId: string,
-    work: (tx: Pick<ConversationTx, 'conversationId' | 'load' | 'transcript' | 'receipts'>) => T,
-  ): Promise<T> {
+  async read<T>(conversationId: string, work: (tx: ReadTx) => T): Promise<T> {
     this.assertOpen();
     return this.withClient(async (client) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

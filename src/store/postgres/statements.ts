@@ -122,6 +122,13 @@ export async function fetchNeeds(
         values: [id],
       });
       fetched.reminders = rows.map(toReminder);
+    } else if (need.kind === 'memo' && fetched.memo === undefined) {
+      const { rows } = await client.query<{ memo: string }>({
+        name: 'cm_memo',
+        text: 'SELECT memo FROM channel_memos WHERE conversation_id = $1',
+        values: [id],
+      });
+      fetched.memo = rows[0]?.memo ?? null;
     } else if (need.kind === 'processed' && !fetched.processed.has(need.messageId)) {
       const { rows } = await client.query<{ record: string }>({
         name: 'cm_processed',
@@ -237,6 +244,15 @@ function statementsFor(
           created_at = excluded.created_at`,
       ];
     }
+    case 'memo':
+      return [
+        w.memo === undefined
+          ? `DELETE FROM channel_memos WHERE conversation_id = ${lit(id)}`
+          : `INSERT INTO channel_memos (conversation_id, memo, updated_at) VALUES (${[id, w.memo, w.at]
+              .map(lit)
+              .join(', ')}) ON CONFLICT (conversation_id) DO UPDATE SET memo = excluded.memo,
+              updated_at = excluded.updated_at`,
+      ];
     case 'increment':
       return [
         `INSERT INTO stats (kind, key, month, count) VALUES (${[
@@ -249,7 +265,7 @@ function statementsFor(
           .join(', ')}) ON CONFLICT (kind, key, month) DO UPDATE SET count = stats.count + excluded.count`,
       ];
     case 'forget':
-      // Transcript, receipts and reminders go with the conversation's row (ON DELETE CASCADE).
+      // Transcript, receipts, reminders and the memo go with the conversation's row (ON DELETE CASCADE).
       return [
         `DELETE FROM conversations WHERE id = ${lit(id)}`,
         `DELETE FROM processed WHERE conversation_id = ${lit(id)}`,

@@ -159,12 +159,25 @@ export class SqliteConversationTx implements ConversationTx {
     return (this.s.reminders.all(this.conversationId) as ReminderRow[]).map(toReminder);
   }
 
+  memo(): string | undefined {
+    if (!this.current()) return undefined;
+    return (this.s.memo.get(this.conversationId) as { memo: string } | undefined)?.memo;
+  }
+
+  setMemo(memo: string | undefined, now: Date): void {
+    const row = this.current();
+    if (!row) throw new Error(`setMemo: conversation ${this.conversationId} has not been saved`);
+    this.insertPending(row);
+    if (memo === undefined) this.s.deleteMemo.run(this.conversationId);
+    else this.s.setMemo.run(this.conversationId, memo, now.toISOString());
+  }
+
   increment(counter: StatCounter, by = 1): void {
     this.s.increment.run({ ...counter, by });
   }
 
   forget(keepMessageId: string, tombstone: string, now: Date): void {
-    // Transcript, receipts and reminders go with the conversation's row (ON DELETE CASCADE).
+    // Transcript, receipts, reminders and the memo go with the conversation's row (ON DELETE CASCADE).
     this.s.deleteConversation.run(this.conversationId);
     this.s.deleteProcessed.run(this.conversationId);
     this.insertProcessed(keepMessageId, tombstone, now);

@@ -172,4 +172,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reminders_due ON reminders(channel, due_at);
     `,
   },
+  {
+    version: 8,
+    name: 'channel memos: what a channel keeps about a conversation between messages, shared by replicas',
+    // WeChat keeps the unread pages of a long reply, its letters, replies that missed the deadline and the
+    // texts given per message id (for Tencent's retries). It goes with the conversation ("forget me", the
+    // retention purge: ON DELETE CASCADE); the engine never lets a receipt link token into it.
+    sql: `
+      CREATE TABLE channel_memos (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        memo TEXT NOT NULL,             -- the channel's JSON, opaque to the store
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

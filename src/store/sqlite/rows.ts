@@ -87,6 +87,9 @@ export interface TxStatements {
   increment: Statement;
   addReminder: Statement;
   reminders: Statement;
+  memo: Statement;
+  setMemo: Statement;
+  deleteMemo: Statement;
 }
 
 /** The SQL of {@link TxStatements}. */
@@ -120,6 +123,10 @@ export const TX_SQL: Record<keyof TxStatements, string> = {
     ON CONFLICT(conversation_id, day) DO UPDATE SET channel = excluded.channel, address = excluded.address,
       due_at = excluded.due_at, lang = excluded.lang, text = excluded.text, created_at = excluded.created_at`,
   reminders: 'SELECT * FROM reminders WHERE conversation_id = ? ORDER BY due_at, id',
+  memo: 'SELECT memo FROM channel_memos WHERE conversation_id = ?',
+  setMemo: `INSERT INTO channel_memos (conversation_id, memo, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT(conversation_id) DO UPDATE SET memo = excluded.memo, updated_at = excluded.updated_at`,
+  deleteMemo: 'DELETE FROM channel_memos WHERE conversation_id = ?',
 };
 
 /**

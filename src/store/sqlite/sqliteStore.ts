@@ -14,6 +14,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import type {
   ConversationTx,
   PurgeResult,
+  ReadTx,
   StatRow,
   StoredReceipt,
   StoredReminder,
@@ -164,10 +165,7 @@ export class SqliteStore implements StorePort {
     return result;
   }
 
-  async read<T>(
-    conversationId: string,
-    work: (tx: Pick<ConversationTx, 'conversationId' | 'load' | 'transcript' | 'receipts'>) => T,
-  ): Promise<T> {
+  async read<T>(conversationId: string, work: (tx: ReadTx) => T): Promise<T> {
     const tx = new SqliteConversationTx(
       this.txStatements,
       this.keys,

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.ts';
-import { withHandle } from '../../../src/channels/kit/channelEngine.ts';
-import type { WechatEngine } from '../../../src/channels/wechat/guide.ts';
+import { type ChannelEngine, withHandle } from '../../../src/channels/kit/channelEngine.ts';
 import type { TencentClient } from '../../../src/channels/wechat/sim/tencentClient.ts';
 import type { Inbound } from '../../../src/dialogue/types.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -25,7 +24,7 @@ function slowEngine(engine: App['engine']) {
   let release = () => {};
   let finished: Promise<void> = Promise.resolve();
   const calls: Inbound[] = [];
-  const wrapped: WechatEngine = withHandle(engine, async (inbound) => {
+  const wrapped: ChannelEngine = withHandle(engine, async (inbound) => {
     calls.push(inbound);
     const wait = gate;
     gate = undefined;

@@ -1,6 +1,7 @@
 import { decrypt as wecomDecrypt, encrypt as wecomEncrypt } from '@wecom/crypto';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../src/app.ts';
+import type { ChannelEngine } from '../../../src/channels/kit/channelEngine.ts';
 import { wechatChannel } from '../../../src/channels/wechat/channel.ts';
 import type { WechatEngine } from '../../../src/channels/wechat/guide.ts';
 import { wechatSettingsFrom } from '../../../src/channels/wechat/settings.ts';
@@ -62,7 +63,8 @@ export async function wechatHarness(
   opts: {
     env?: Record<string, string>;
     deadlineMs?: number;
-    wrap?: (engine: App['engine']) => WechatEngine;
+    /** The engine's door as the channel sees it (the channel memo stays the app engine's). */
+    wrap?: (engine: App['engine']) => ChannelEngine;
     /** Where the app's logs go (default: nowhere). */
     logger?: Logger;
     /** An existing DATA_DIR (kept on close), to restart on the same database. */
@@ -78,7 +80,7 @@ export async function wechatHarness(
   if (!settings) throw new Error('harness: no WeChat settings');
   const channel = wechatChannel({
     settings,
-    engine: opts.wrap ? opts.wrap(app.engine) : app.engine,
+    engine: opts.wrap ? withMemo(opts.wrap(app.engine), app.engine) : app.engine,
     logger: app.logger,
     ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
   });
@@ -122,4 +124,16 @@ export async function wechatHarness(
       await t.cleanup();
     },
   };
+}
+
+/**
+ * A wrapped door with the engine's channel memo (the door's getters kept live).
+ *
+ * @example
+ * const engine = withMemo(withHandle(app.engine, slowHandle), app.engine);
+ */
+export function withMemo(door: ChannelEngine, engine: Pick<App['engine'], 'channelMemo'>): WechatEngine {
+  return Object.assign(Object.create(door) as ChannelEngine, {
+    channelMemo: (channel: string, userId: string) => engine.channelMemo(channel, userId),
+  });
 }

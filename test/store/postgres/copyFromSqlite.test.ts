@@ -105,7 +105,7 @@ describe.skipIf(!TEST_DATABASE_URL)('npm run db -- migrate-to-postgres', () => {
     expect(twice.stderr).toMatch(/already holds \d+ conversations .* Copy into a new, empty database/);
   });
 
-  it('copies the reminders still to send, exactly', async () => {
+  it('copies the reminders still to send and the channel memos, exactly', async () => {
     const old = await oldInstallation();
     const db = await createTestDatabase();
     cleanups.push(db.drop);
@@ -123,6 +123,7 @@ describe.skipIf(!TEST_DATABASE_URL)('npm run db -- migrate-to-postgres', () => {
     await sqlite.transact('c_reminded', (tx) => {
       tx.save('telegram', '{}', new Date('2026-11-25T01:00:00Z'));
       tx.addReminder(waiting);
+      tx.setMemo('{"v":1,"pages":["第 2/2 页"]}', new Date('2026-11-25T01:00:00.456Z'));
     });
     await sqlite.close();
     const config = loadConfig({ DATA_DIR: old.dataDir });
@@ -133,6 +134,14 @@ describe.skipIf(!TEST_DATABASE_URL)('npm run db -- migrate-to-postgres', () => {
       secrets: installationSecrets(config, keys, salt),
     });
     expect(report.reminders).toBe(1);
+    expect(report.memos).toBe(1);
+    expect(await pgRows(db.url, 'SELECT conversation_id, memo, updated_at FROM channel_memos')).toEqual([
+      {
+        conversation_id: 'c_reminded',
+        memo: '{"v":1,"pages":["第 2/2 页"]}',
+        updated_at: new Date('2026-11-25T01:00:00.456Z'),
+      },
+    ]);
     const again = await pgTestApp({ DATA_DIR: old.dataDir }, { url: db.url });
     cleanups.push(again.cleanup);
     expect(await again.app.engine.dueReminders('telegram', new Date('2026-12-24T01:00:00Z'))).toEqual([
