@@ -44,9 +44,10 @@ describe('URL verification', () => {
   it('refuses a forged signature or a stale timestamp with 401 and an empty body', async () => {
     const ts = now();
     const good = wechatSignature([ACCOUNT.WECHAT_TOKEN, ts, '1']);
-    const forged = await fetch(
-      `${h.url}/wechat?signature=${good.replace(/.$/, '0')}&timestamp=${ts}&nonce=1&echostr=hi`,
-    );
+    // One hex digit changed (always to a different one, so the signature really is wrong).
+    const wrong = good.replace(/.$/, (d) => (d === '0' ? '1' : '0'));
+    expect(wrong).not.toBe(good);
+    const forged = await fetch(`${h.url}/wechat?signature=${wrong}&timestamp=${ts}&nonce=1&echostr=hi`);
     expect([forged.status, await forged.text()]).toEqual([401, '']);
     const old = String(Number(ts) - 301);
     const stale = await fetch(
