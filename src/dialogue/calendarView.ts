@@ -8,7 +8,7 @@ import type { FlowContext } from '../flows/context.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { reminderIcs } from '../receipts/calendar.ts';
-import type { Attachment } from './types.ts';
+import type { Attachment, CalendarSource } from './types.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -80,19 +80,37 @@ export function calendarView(
 ): { text: string; files: Attachment[] } {
   const day = reminderDay(ctx);
   if (!day) return { text: tr.common(lang, 'reminder.noDay'), files: [] };
-  const what = membershipName(bundle, tr, ctx, lang);
-  const file = calendarFileName(day);
+  const source = { day, ...(ctx.platform ? { platform: ctx.platform } : {}), lang, stamp: now.toISOString() };
+  return {
+    text: tr.common(lang, 'reminder.calendar', { day: dayInWords(lang, day), file: calendarFileName(day) }),
+    files: [calendarFile(bundle, tr, source)],
+  };
+}
+
+/**
+ * The calendar file made from its source: the same source gives the same bytes, so a redelivered message gets
+ * the file it got the first time without the file being stored.
+ *
+ * @example
+ * calendarFile(bundle, tr, { day: '2026-12-24', platform: 'iqiyi', lang: 'zh-CN', stamp: now.toISOString() }).filename;
+ * // 'cancelmate-reminder-2026-12-24.ics'
+ */
+export function calendarFile(bundle: FlowBundle, tr: Translator, source: CalendarSource): Attachment {
+  const { day, platform, lang } = source;
+  const what = membershipName(bundle, tr, { platform: platform ?? null }, lang);
   const content = reminderIcs({
     // The same day and membership give the same event: a calendar replaces it rather than adding another.
-    uid: `${day}-${ctx.platform ?? 'membership'}@reminder.cancelmate`,
+    uid: `${day}-${platform ?? 'membership'}@reminder.cancelmate`,
     date: day,
-    stamp: now,
+    stamp: new Date(source.stamp),
     title: tr.common(lang, 'reminder.title', { what }),
     description: tr.common(lang, 'reminder.description', { what }),
   });
   return {
-    text: tr.common(lang, 'reminder.calendar', { day: dayInWords(lang, day), file }),
-    files: [{ filename: file, contentType: 'text/calendar; charset=utf-8', content }],
+    filename: calendarFileName(day),
+    contentType: 'text/calendar; charset=utf-8',
+    content,
+    calendar: source,
   };
 }
 
@@ -102,7 +120,12 @@ export function calendarView(
  * @example
  * membershipName(bundle, tr, { ...ctx, platform: 'iqiyi' }, 'zh-CN'); // '爱奇艺 VIP'
  */
-export function membershipName(bundle: FlowBundle, tr: Translator, ctx: FlowContext, lang: Lang): string {
+export function membershipName(
+  bundle: FlowBundle,
+  tr: Translator,
+  ctx: Pick<FlowContext, 'platform'>,
+  lang: Lang,
+): string {
   const platform = ctx.platform ? bundle.catalogue.byId.get(ctx.platform) : undefined;
   return platform?.name[lang] ?? tr.common(lang, 'reminder.membership');
 }

@@ -3,13 +3,14 @@
  * three times) gets the same answer and changes nothing: the replies as text and choices, with a receipt
  * reduced to its id and a data export to a mark. No link token and no receipt or export file is stored — the
  * token is derived again from the salt and the files rendered again from the stored receipt or the current
- * data. A reminder's calendar file (a day and the guide's words, no secret) is kept as it was handed out.
+ * data; a reminder's calendar file is made again from its source (day, platform, language, time stamp).
  */
 import type { Receipt } from '../receipts/types.ts';
 import type { ConversationTx } from '../store/port.ts';
+import { calendarFile } from './calendarView.ts';
 import type { ConversationState } from './conversation.ts';
 import { dataExportReply, type EffectDeps, EXPORT_FILE, receiptReply } from './effects.ts';
-import type { Attachment, Reply } from './types.ts';
+import type { CalendarSource, Reply } from './types.ts';
 
 /** One reply as recorded (a receipt's reply without its text: the text carries the link with its token). */
 interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt' | 'text'> {
@@ -18,8 +19,8 @@ interface RecordedReply extends Omit<Reply, 'attachments' | 'receipt' | 'text'> 
   receiptId?: string;
   /** This reply carried the data export. */
   dataExport?: true;
-  /** Other files it carried, as they were (a reminder's calendar file). */
-  files?: Attachment[];
+  /** The calendar files it carried, by what they were made from. */
+  calendars?: CalendarSource[];
 }
 
 /**
@@ -44,12 +45,12 @@ export function recordOf(replies: readonly Reply[]): string {
     v: 1,
     replies: replies.map(({ attachments = [], receipt, text, ...rest }) => {
       if (receipt) return { ...rest, receiptId: receipt.id };
-      const files = attachments.filter((a) => a.filename !== EXPORT_FILE);
+      const calendars = attachments.flatMap((a) => (a.calendar ? [a.calendar] : []));
       return {
         ...rest,
         text,
-        ...(files.length < attachments.length ? { dataExport: true as const } : {}),
-        ...(files.length ? { files } : {}),
+        ...(attachments.some((a) => a.filename === EXPORT_FILE) ? { dataExport: true as const } : {}),
+        ...(calendars.length ? { calendars } : {}),
       };
     }),
   };
@@ -78,8 +79,9 @@ export function repliesFromRecord(
   }
   if (record?.v !== 1 || !Array.isArray(record.replies)) return undefined;
   const lang = conv?.lang ?? 'zh-CN';
-  return record.replies.map(({ receiptId, dataExport, files, text, ...rest }): Reply => {
-    const reply: Reply = { ...rest, text: text ?? '', ...(files?.length ? { attachments: files } : {}) };
+  return record.replies.map(({ receiptId, dataExport, calendars, text, ...rest }): Reply => {
+    const files = (calendars ?? []).map((source) => calendarFile(deps.bundle, deps.tr, source));
+    const reply: Reply = { ...rest, text: text ?? '', ...(files.length ? { attachments: files } : {}) };
     if (receiptId) {
       const stored = tx.receipts().find((r) => r.id === receiptId);
       if (!stored) return { ...reply, text: deps.tr.common(lang, 'receiptNone') };

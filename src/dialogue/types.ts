@@ -15,11 +15,26 @@ export interface Choice {
   label: string;
 }
 
-/** A file a channel may hand to the user (a receipt as HTML or JSON). */
+/** A file a channel may hand to the user (a receipt as HTML or JSON, a reminder's calendar file). */
 export interface Attachment {
   filename: string;
   contentType: string;
   content: string;
+  /** What a reminder's calendar file was made from, so a redelivery can make it again (channels ignore it). */
+  calendar?: CalendarSource;
+}
+
+/**
+ * What a reminder's calendar file is made from: the day, the membership's platform, the language, the time stamp.
+ *
+ * @example
+ * const source: CalendarSource = { day: '2026-12-24', platform: 'iqiyi', lang: 'zh-CN', stamp: '2026-11-25T04:00:00.000Z' };
+ */
+export interface CalendarSource {
+  day: string;
+  platform?: string;
+  lang: 'zh-CN' | 'en';
+  stamp: string;
 }
 
 /**

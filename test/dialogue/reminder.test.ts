@@ -156,6 +156,10 @@ describe('a reminder before the next deduction', () => {
     const again = await u.send({ text: '12月24日' }, 'the-day');
     expect(again.duplicate).toBe(true);
     expect(again.replies).toEqual(first.replies);
+    // The record keeps what the file was made from, not the file.
+    const records = t.sql<{ record: string }>('SELECT record FROM processed').map((r) => r.record);
+    expect(records.some((r) => r.includes('"calendars"'))).toBe(true);
+    expect(records.join('\n')).not.toContain('BEGIN:VCALENDAR');
     const help = await u.say('帮助');
     expect(help.some((r) => r.attachments)).toBe(false);
   });
