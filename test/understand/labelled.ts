@@ -89,7 +89,7 @@ export function predict(
     date = r.ok ? r.value : undefined;
   }
   return {
-    p: a.platform ?? a.candidates[0],
+    p: a.platform,
     i: intent,
     m: a.slots.membership,
     c: a.slots.channel,
