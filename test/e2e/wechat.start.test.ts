@@ -98,17 +98,21 @@ async function opensReceipt(base: string, text: string) {
 }
 
 describe('WeChat end to end through npm start', () => {
-  it('plaintext (zh), safe (en), compatible (zh) and WeCom (en): whole conversations to a receipt link that opens', async () => {
+  it('plaintext, safe, compatible and WeCom, each in Chinese and English: whole conversations to a receipt link that opens', async () => {
     const { run, base } = await running();
     const cases: [SimMode, 'zh-CN' | 'en', string][] = [
       ['plain', 'zh-CN', '收据已生成'],
+      ['plain', 'en', 'Your receipt is ready'],
+      ['safe', 'zh-CN', '收据已生成'],
       ['safe', 'en', 'Your receipt is ready'],
       ['compat', 'zh-CN', '收据已生成'],
+      ['compat', 'en', 'Your receipt is ready'],
+      ['wecom', 'zh-CN', '收据已生成'],
       ['wecom', 'en', 'Your receipt is ready'],
     ];
     for (const [mode, lang, issued] of cases) {
-      const last = await toReceipt(tencent(base, mode, `oE2E-${mode}-user`), lang);
-      expect(last, mode).toContain(issued);
+      const last = await toReceipt(tencent(base, mode, `oE2E-${mode}-${lang}-user`), lang);
+      expect(last, `${mode} ${lang}`).toContain(issued);
       await opensReceipt(base, last);
     }
     run.child.kill('SIGTERM');

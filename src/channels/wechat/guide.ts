@@ -175,7 +175,8 @@ export class WechatGuide {
         text: msg.text,
       });
       const replies = forWechat(handled.replies, wechatTexts(tr, handled.lang), this.opts.publicUrl);
-      return { kind: 'replies', replies, lang: handled.lang };
+      const memoWasEmpty = !memo.view && memo.late.length === 0;
+      return { kind: 'replies', replies, lang: handled.lang, memoWasEmpty };
     } catch (err) {
       // handle() only throws for a channel bug (a malformed inbound); the user still gets the apology.
       this.opts.logger.error(
@@ -254,6 +255,13 @@ export class WechatGuide {
     const work = exchange.work ?? { kind: 'silent' };
     await this.lateWrites.get(`${channel}\u0000${user}`);
     const ctx = { words: this.opts.engine.words, defaultLang: this.opts.defaultLang, now: this.now() };
+    if (work.kind === 'replies' && work.memoWasEmpty && !exchange.late) {
+      // The common case: a dialogue answer that fits one message, nothing kept from before. There is nothing
+      // to keep (a retry on another replica gets the same replies from the engine's de-duplication), so no
+      // second transaction.
+      const alone = settleAnswer(parseMemo(undefined, ctx.now), messageId, work, ctx);
+      if (!alone.memo.view) return alone.text;
+    }
     try {
       return await this.opts.engine.channelMemo(channel, user).edit((text) => {
         const { text: answer, memo } = settleAnswer(parseMemo(text, ctx.now), messageId, work, ctx);

@@ -83,7 +83,13 @@ export interface WechatMemo {
  * const work: Work = { kind: 'next', lang: 'zh-CN' };
  */
 export type Work =
-  | { kind: 'replies'; replies: Reply[]; lang: Lang }
+  | {
+      kind: 'replies';
+      replies: Reply[];
+      lang: Lang;
+      /** The dialogue answered it and the memo held no pages, letters or late replies when it arrived. */
+      memoWasEmpty?: boolean;
+    }
   | { kind: 'next'; lang: Lang }
   | { kind: 'letter'; n: number; lang: Lang }
   | { kind: 'answered'; text: string }

@@ -176,8 +176,9 @@ export function crossReplicaCases(setUp: () => Promise<Replicas>) {
       const text = await r.send('a', last);
       const token = /\/receipts\/R-\d{8}-[0-9A-F]{8}\?t=([\w-]+)/.exec(text)?.[1];
       expect(token, text).toBeDefined();
+      // A one-page answer of the dialogue is not kept (the engine's de-duplication answers its retries); where
+      // a memo is kept, a token in it is a marker (test/dialogue/channelMemo.test.ts).
       const raw = (await r.rawMemo(user)) ?? '';
-      expect(raw).toContain('⟨receipt-token:R-');
       expect(raw).not.toContain(token ?? 'missing');
       expect(await r.send('b', last)).toBe(text);
     },
