@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../../src/channels/web/chatRequest.ts';
 import { startTestServer, type TestServer } from '../channels/web/harness.ts';
 import { launchBrowser, SKIP_BROWSER } from '../support/browser.ts';
+import { TO_TICKET_QUESTION_ZH } from '../support/scripts.ts';
 import { countInView, openPhone, ready, screenshot, sendAsPage } from './webPhone.ts';
 
 /**
@@ -13,22 +14,7 @@ import { countInView, openPhone, ready, screenshot, sendAsPage } from './webPhon
  */
 
 /** From the welcome to the ticket-number question of a wrongful auto-deduction (the letters come next). */
-const TO_TICKET_QUESTION = [
-  '2',
-  '卡盟网站',
-  '自动续费扣的',
-  '是我自己选的',
-  '没有提醒',
-  '怎么要钱',
-  '为了转卖',
-  '继续',
-  '好，记下来',
-  '某某卡盟',
-  'kamen.example.com',
-  'A20261103001',
-  '¥39.9',
-  '2026年11月3日',
-];
+const TO_TICKET_QUESTION = [...TO_TICKET_QUESTION_ZH];
 
 describe.skipIf(SKIP_BROWSER)('web chat: reading and keeping replies', () => {
   let t: TestServer;

@@ -70,3 +70,27 @@ export const FACTS_AS_KEPT = {
     date: '2026-11-02',
   },
 } as const;
+
+/**
+ * Typed in Chinese, from the welcome to the ticket-number question of a wrongful auto-deduction bought to
+ * resell, with every fact given (the letters come after the ticket number).
+ *
+ * @example
+ * const TO_LETTERS = [...TO_TICKET_QUESTION_ZH, '跳过'];
+ */
+export const TO_TICKET_QUESTION_ZH = [
+  '2',
+  '卡盟网站',
+  '自动续费扣的',
+  '是我自己选的',
+  '没有提醒',
+  '怎么要钱',
+  '为了转卖',
+  '继续',
+  '好，记下来',
+  '某某卡盟',
+  'kamen.example.com',
+  'A20261103001',
+  '¥39.9',
+  '2026年11月3日',
+] as const;

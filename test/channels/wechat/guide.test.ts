@@ -4,6 +4,7 @@ import { type ChannelEngine, withHandle } from '../../../src/channels/kit/channe
 import type { TencentClient } from '../../../src/channels/wechat/sim/tencentClient.ts';
 import type { Inbound } from '../../../src/dialogue/types.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { TO_TICKET_QUESTION_ZH } from '../../support/scripts.ts';
 import { ACCOUNT, type WechatHarness, wechatHarness } from './harness.ts';
 
 // The channel's own behaviour over real HTTP: the deadline and late replies, pages, letters on request,
@@ -58,23 +59,7 @@ async function say(tencent: TencentClient, ...lines: string[]) {
   return out;
 }
 
-const TO_LETTERS = [
-  '2',
-  '卡盟网站',
-  '自动续费扣的',
-  '是我自己选的',
-  '没有提醒',
-  '怎么要钱',
-  '为了转卖',
-  '继续',
-  '好，记下来',
-  '某某卡盟',
-  'kamen.example.com',
-  'A20261103001',
-  '¥39.9',
-  '2026年11月3日',
-  '跳过',
-];
+const TO_LETTERS = [...TO_TICKET_QUESTION_ZH, '跳过'];
 
 describe('deadline', () => {
   it('a slow step is answered success; its reply goes out first with the next message; nothing is lost or doubled', async () => {

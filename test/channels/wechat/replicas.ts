@@ -4,6 +4,7 @@ import { WechatGuide } from '../../../src/channels/wechat/guide.ts';
 import type { WechatInbound } from '../../../src/channels/wechat/inbound.ts';
 import type { Engine } from '../../../src/dialogue/engine.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { TO_TICKET_QUESTION_ZH } from '../../support/scripts.ts';
 import { withMemo } from './harness.ts';
 
 /**
@@ -63,24 +64,7 @@ export function replicas(
 }
 
 /** The answers to the fact questions after the 12315 offer, up to the demand letter and complaint. */
-export const TO_LETTERS = [
-  '/start',
-  '2',
-  '卡盟网站',
-  '自动续费扣的',
-  '是我自己选的',
-  '没有提醒',
-  '怎么要钱',
-  '为了转卖',
-  '继续',
-  '好，记下来',
-  '某某卡盟',
-  'kamen.example.com',
-  'A20261103001',
-  '¥39.9',
-  '2026年11月3日',
-  '跳过',
-];
+export const TO_LETTERS = ['/start', ...TO_TICKET_QUESTION_ZH, '跳过'];
 
 /**
  * The cross-replica cases, run on SQLite (two guides, one engine) and PostgreSQL (two engines, one database).
