@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/dialogue/types.ts';
 import { testApp } from '../support/app.ts';
-import { storedConversation } from '../support/storedConversation.ts';
+import { engineChat } from '../support/engineChat.ts';
 
 // Free text inside the pure step, through the real engine and a real SQLite file: what people type instead
 // of tapping is filled in, said back, and lands on the first question still open.
@@ -14,21 +14,7 @@ afterEach(async () => {
 async function conversation(langHint?: string) {
   const t = await testApp({}, { clock: () => NOW });
   cleanups.push(t.cleanup);
-  let n = 0;
-  const send = async (input: { text?: string; choice?: string; turn?: number }): Promise<Reply[]> => {
-    n += 1;
-    const { replies } = await t.app.engine.handle({
-      channel: 'test',
-      userId: 'u',
-      messageId: `m${n}`,
-      ...(langHint ? { langHint } : {}),
-      ...input,
-    });
-    return replies;
-  };
-  const say = async (text: string) => (await send({ text })).at(-1) as Reply;
-  const state = () => storedConversation(t.app, 'test', 'u');
-  return { send, say, state };
+  return engineChat(t, langHint);
 }
 const ids = (r: Reply) => (r.choices ?? []).map((c) => c.id);
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/dialogue/types.ts';
 import { testApp } from '../support/app.ts';
-import { storedConversation } from '../support/storedConversation.ts';
+import { engineChat } from '../support/engineChat.ts';
 
 // Facts the user typed are not thrown away by one stray "restart": the engine asks first. Fact questions say
 // where they stand in the interview. Through the real engine and a real SQLite file.
@@ -13,20 +13,10 @@ afterEach(async () => {
 async function conversation(langHint?: string) {
   const t = await testApp();
   cleanups.push(t.cleanup);
-  let n = 0;
-  const send = async (input: { text?: string; choice?: string }): Promise<Reply> => {
-    n += 1;
-    const { replies } = await t.app.engine.handle({
-      channel: 'test',
-      userId: 'u',
-      messageId: `m${n}`,
-      ...(langHint ? { langHint } : {}),
-      ...input,
-    });
-    return replies.at(-1) as Reply;
-  };
-  const state = () => storedConversation(t.app, 'test', 'u');
-  return { send, state };
+  const chat = engineChat(t, langHint);
+  // Here every step looks at the last reply.
+  const send = async (input: { text?: string; choice?: string }) => (await chat.send(input)).at(-1) as Reply;
+  return { send, state: chat.state };
 }
 type Conversation = Awaited<ReturnType<typeof conversation>>;
 const ids = (r: Reply) => (r.choices ?? []).map((c) => c.id);

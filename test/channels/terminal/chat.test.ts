@@ -1,7 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTerminalChat } from '../../../src/channels/terminal/chat.ts';
 import { testApp } from '../../support/app.ts';
+import { terminalRun } from '../../support/terminalRun.ts';
 
 /**
  * The terminal words its own hints: nothing can be tapped there, so no 「点「跳过」」 / "tap Skip" reaches the
@@ -12,24 +11,7 @@ afterAll(async () => {
   await t.cleanup();
 });
 
-async function run(user: string, lang: string, lines: string[]): Promise<string[]> {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  const blocks: string[] = [];
-  const next = () =>
-    new Promise<string>((resolve) => output.once('data', (c: Buffer) => resolve(c.toString('utf8'))));
-  let reply = next();
-  const done = runTerminalChat({ engine: t.app.engine, input, output, user, lang });
-  blocks.push(await reply);
-  for (const line of lines) {
-    reply = next();
-    input.write(`${line}\n`);
-    blocks.push(await reply);
-  }
-  input.end();
-  await done;
-  return blocks;
-}
+const run = (user: string, lang: string, lines: string[]) => terminalRun(t.app.engine, user, lang, lines);
 
 const TO_FACTS = [
   '1',

@@ -1,8 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTerminalChat } from '../../../src/channels/terminal/chat.ts';
 import { testApp } from '../../support/app.ts';
 import { storedConversation } from '../../support/storedConversation.ts';
+import { terminalRun } from '../../support/terminalRun.ts';
 import { SAMPLE_NOW, UNDERSTAND_SAMPLES } from '../../support/understandSamples.ts';
 
 // Issue 11 through the terminal channel: its real chat loop (the one `npm run chat` runs) over a real
@@ -14,21 +13,7 @@ afterAll(async () => {
 
 /** Types each line after the previous reply arrived; returns every reply block and the last one. */
 async function run(user: string, lang: string, lines: string[]): Promise<{ all: string; last: string }> {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  const blocks: string[] = [];
-  const next = () =>
-    new Promise<string>((resolve) => output.once('data', (c: Buffer) => resolve(c.toString('utf8'))));
-  let reply = next();
-  const done = runTerminalChat({ engine: t.app.engine, input, output, user, lang });
-  blocks.push(await reply); // the greeting
-  for (const line of lines) {
-    reply = next();
-    input.write(`${line}\n`);
-    blocks.push(await reply);
-  }
-  input.end();
-  await done;
+  const blocks = await terminalRun(t.app.engine, user, lang, lines);
   return { all: blocks.join(''), last: blocks.at(-1) ?? '' };
 }
 
